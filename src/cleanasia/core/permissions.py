@@ -1,0 +1,107 @@
+"""The one permission helper every view, API endpoint and export uses.
+
+A policy per model answers two questions: which rows may this user see
+(`visible`), and may this user do `action` to this row (`can`). Views never
+test roles themselves. Where existence itself is confidential, lookups go
+through `get_visible_or_404`, which gives the same 404 for missing and
+forbidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models.visibility import Visibility, VisibilityControlled
+
+VIEW, ADD, CHANGE, DELETE, RESTORE, VIEW_HISTORY = "view", "add", "change", "delete", "restore", "view_history"
+
+
+def is_secretariat(user: Any) -> bool:
+    """Secretariat staff and administrators: see everything, manage reference data."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_secretariat", False))
+
+
+def visibility_filter(user: Any) -> Q | None:
+    """The Q that limits VisibilityControlled rows to what `user` may see (None: all)."""
+    if is_secretariat(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return Q(visibility=Visibility.PUBLIC)
+    return (
+        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
+        | Q(visibility=Visibility.GROUPS, audience_groups__in=user.groups.all())
+    )
+
+
+class PermissionPolicy:
+    """Default policy: visibility-controlled reading; the secretariat writes.
+
+    Modules subclass it for their own rules (owners, countries, groups) and
+    register it with `register_policy`.
+    """
+
+    model: ClassVar[type[models.Model] | None] = None
+
+    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
+        if issubclass(qs.model, VisibilityControlled):
+            condition = visibility_filter(user)
+            if condition is None:
+                return qs
+            # distinct() because the named-groups join can repeat a row.
+            return qs.filter(condition).distinct()
+        return qs
+
+    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
+        if action == VIEW:
+            if obj is None:
+                return True
+            return self.visible(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+        return is_secretariat(user)
+
+
+class ReferenceDataPolicy(PermissionPolicy):
+    """Reference data (countries, groups, framework): public to read, secretariat to change."""
+
+    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
+        return qs
+
+    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
+        if action == VIEW:
+            return True
+        return is_secretariat(user)
+
+
+_POLICIES: dict[type[models.Model], PermissionPolicy] = {}
+_DEFAULT = PermissionPolicy()
+
+
+def register_policy(model: type[models.Model], policy: PermissionPolicy) -> None:
+    _POLICIES[model] = policy
+
+
+def policy_for(model: type[models.Model]) -> PermissionPolicy:
+    return _POLICIES.get(model, _DEFAULT)
+
+
+def visible(qs: QuerySet, user: Any) -> QuerySet:
+    """Rows of `qs` that `user` may see, by the model's policy."""
+    return policy_for(qs.model).visible(qs, user)
+
+
+def can(user: Any, action: str, obj_or_model: models.Model | type[models.Model]) -> bool:
+    """May `user` do `action` to the object (or, given a model class, to that kind of object)."""
+    if isinstance(obj_or_model, type):
+        return policy_for(obj_or_model).can(user, action, None)
+    return policy_for(type(obj_or_model)).can(user, action, obj_or_model)
+
+
+def get_visible_or_404(qs: QuerySet, user: Any, **lookup: Any) -> models.Model:
+    """Fetch one row the user may see; missing and forbidden look the same."""
+    try:
+        return visible(qs, user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

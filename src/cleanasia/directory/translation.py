@@ -1,0 +1,30 @@
+"""Bilingual content fields (ja, en) via django-modeltranslation."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Affiliation, Country, CountryGroup, Organisation, Person
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(CountryGroup)
+class CountryGroupTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Person)
+class PersonTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Affiliation)
+class AffiliationTranslation(TranslationOptions):
+    fields = ("position",)

@@ -1,0 +1,27 @@
+"""Root URLs: language-prefixed pages (/ja/, /en/), the versioned API, and admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from cleanasia.core.views import errors
+
+admin.site.site_header = "Clean Asia Platform — administration"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(("cleanasia.api.urls", "api"), namespace="v1")),
+    path("healthz", errors.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("cleanasia.portal.urls")),
+    path("accounts/", include("cleanasia.accounts.urls")),
+    path("staff/", include("cleanasia.core.urls")),
+    path("staff/directory/", include("cleanasia.directory.urls")),
+    path("staff/framework/", include("cleanasia.framework.urls")),
+    # Django admin is for administrators only (is_staff is granted with the admin role).
+    path("admin/", admin.site.urls),
+)
+
+handler404 = "cleanasia.core.views.errors.not_found"
+handler500 = "cleanasia.core.views.errors.server_error"

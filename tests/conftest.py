@@ -1,0 +1,48 @@
+"""Shared fixtures: users for each role, a client signed in (and second-factor verified) as each."""
+
+import pytest
+from django.test import Client
+
+from cleanasia.accounts.models import Role
+
+from .factories import user_with_role
+
+# Every role the foundation knows, plus the anonymous public. Permission tests run over all.
+ROLES = ["public", Role.EXPERT, Role.WG_MEMBER, Role.FOCAL_POINT, Role.SECRETARIAT, Role.ADMIN]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, **kwargs):
+        if role == Role.FOCAL_POINT:
+            kwargs.setdefault("country", "VN")
+        return user_with_role(role, **kwargs)
+
+    return make
+
+
+def verified_client(user) -> Client:
+    """A client signed in as `user`, with the second factor verified where the role needs it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.requires_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(make_user):
+    """client_for(role) -> (client, user); role "public" gives an anonymous client and None."""
+
+    def make(role: str, **kwargs):
+        if role == "public":
+            return Client(), None
+        user = make_user(role, **kwargs)
+        return verified_client(user), user
+
+    return make
