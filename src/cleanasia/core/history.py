@@ -1,7 +1,7 @@
 """Change history of domain records, on django-simple-history.
 
-Every historied model declares `history = HistoricalRecords(bases=[HistoryExtras])`
-(use `historied()` below). Besides who/when/what, each historical row keeps the
+Every historied model declares `history = historied()` or, when it has
+translated fields, is registered with `register_history()` from translation.py. Besides who/when/what, each historical row keeps the
 namespaced action code of the service that made the change (e.g.
 `framework.node.updated`) and the request id, so a change can be traced to the
 request or command that made it. Labels are translated when displayed.
@@ -33,6 +33,21 @@ def historied(**kwargs: Any) -> HistoricalRecords:
     kwargs.setdefault("bases", [HistoryExtras])
     kwargs.setdefault("excluded_fields", ["updated_at"])
     return HistoricalRecords(**kwargs)
+
+
+def register_history(model: type[models.Model], **kwargs: Any) -> None:
+    """Give a model with translated fields its history.
+
+    A model with modeltranslation fields must be registered here, from its
+    app's translation.py after the translation registration, because a
+    `history = historied()` attribute would build the historical model before
+    the `_ja`/`_en` fields exist and their changes would not be recorded.
+    """
+    from simple_history import register
+
+    kwargs.setdefault("bases", [HistoryExtras])
+    kwargs.setdefault("excluded_fields", ["updated_at"])
+    register(model, **kwargs)
 
 
 def mark_action(instance: models.Model, action_code: str, *, actor: Any = None) -> None:

@@ -25,15 +25,23 @@ def is_secretariat(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_secretariat", False))
 
 
-def visibility_filter(user: Any) -> Q | None:
-    """The Q that limits VisibilityControlled rows to what `user` may see (None: all)."""
+def visibility_filter(user: Any, model: type[models.Model]) -> Q | None:
+    """The Q that limits VisibilityControlled rows to what `user` may see (None: all).
+
+    Named groups are matched with a subquery rather than a join, so rows are
+    never repeated and the result can be combined with other querysets.
+    """
     if is_secretariat(user):
         return None
     if not getattr(user, "is_authenticated", False):
         return Q(visibility=Visibility.PUBLIC)
-    return (
-        Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS])
-        | Q(visibility=Visibility.GROUPS, audience_groups__in=user.groups.all())
+    m2m = model._meta.get_field("audience_groups")
+    through = m2m.remote_field.through
+    in_users_groups = through.objects.filter(
+        **{f"{m2m.m2m_reverse_field_name()}__in": user.groups.values("pk")}
+    ).values(m2m.m2m_field_name())
+    return Q(visibility__in=[Visibility.PUBLIC, Visibility.MEMBERS]) | Q(
+        visibility=Visibility.GROUPS, pk__in=in_users_groups
     )
 
 
@@ -48,11 +56,8 @@ class PermissionPolicy:
 
     def visible(self, qs: QuerySet, user: Any) -> QuerySet:
         if issubclass(qs.model, VisibilityControlled):
-            condition = visibility_filter(user)
-            if condition is None:
-                return qs
-            # distinct() because the named-groups join can repeat a row.
-            return qs.filter(condition).distinct()
+            condition = visibility_filter(user, qs.model)
+            return qs if condition is None else qs.filter(condition)
         return qs
 
     def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:

@@ -39,7 +39,7 @@ class CountryGroup(DomainModel):
     description = models.TextField(_("description"), blank=True)  # translated
     source = models.TextField(_("source"), blank=True)
 
-    history = historied()
+    # history: registered in translation.py (see core.history.register_history)
 
     class Meta:
         verbose_name = _("country group")
@@ -124,7 +124,7 @@ class Organisation(DomainModel):
     alternative_names = models.JSONField(_("alternative names"), default=list, blank=True)
     source = models.TextField(_("source"), blank=True)
 
-    history = historied()
+    # history: registered in translation.py (see core.history.register_history)
 
     class Meta:
         verbose_name = _("organisation")
@@ -161,7 +161,7 @@ class Person(DomainModel, VisibilityControlled):
     )
     source = models.TextField(_("source"), blank=True)
 
-    history = historied()
+    # history: registered in translation.py (see core.history.register_history)
 
     class Meta:
         verbose_name = _("person")
@@ -185,7 +185,7 @@ class Affiliation(DomainModel):
     ended_on = models.DateField(_("until"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
 
-    history = historied()
+    # history: registered in translation.py (see core.history.register_history)
 
     class Meta:
         verbose_name = _("affiliation")

@@ -22,7 +22,7 @@ class PersonPolicy(PermissionPolicy):
     def visible(self, qs: QuerySet, user: Any) -> QuerySet:
         base = super().visible(qs, user)
         if getattr(user, "is_authenticated", False) and not is_secretariat(user):
-            return (base | qs.filter(user=user)).distinct()
+            return base | qs.filter(user=user)
         return base
 
     def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:

@@ -2,6 +2,8 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from cleanasia.core.history import register_history
+
 from .models import Affiliation, Country, CountryGroup, Organisation, Person
 
 
@@ -28,3 +30,8 @@ class PersonTranslation(TranslationOptions):
 @register(Affiliation)
 class AffiliationTranslation(TranslationOptions):
     fields = ("position",)
+
+
+# After the translation registrations, so that the history tables carry the _ja/_en fields.
+for _model in (CountryGroup, Organisation, Person, Affiliation):
+    register_history(_model)

@@ -36,7 +36,7 @@ class FrameworkNode(DomainModel):
     position = models.PositiveIntegerField(_("position"), default=0)
     source = models.TextField(_("source"), blank=True)
 
-    history = historied()
+    # history: registered in translation.py (see core.history.register_history)
 
     class Meta:
         verbose_name = _("framework node")

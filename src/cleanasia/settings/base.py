@@ -12,7 +12,11 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-BASE_DIR = Path(os.environ.get("CLEANASIA_BASE_DIR", Path.cwd())).resolve()
+# A source checkout keeps its data beside pyproject.toml; an installed package uses the working directory.
+_CHECKOUT = PACKAGE_DIR.parent.parent
+BASE_DIR = Path(
+    os.environ.get("CLEANASIA_BASE_DIR", _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd())
+).resolve()
 DATA_DIR = Path(os.environ.get("CLEANASIA_DATA_DIR", BASE_DIR / "data")).resolve()
 
 
@@ -197,6 +201,7 @@ MODELTRANSLATION_AUTO_POPULATE = False
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("CLEANASIA_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up about a missing root
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("CLEANASIA_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
