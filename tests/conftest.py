@@ -46,3 +46,9 @@ def client_for(make_user):
         return verified_client(user), user
 
     return make
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

@@ -18,7 +18,9 @@ class CountryFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     code = "JP"
-    alpha3 = factory.LazyAttribute(lambda o: {"JP": "JPN", "VN": "VNM", "TH": "THA", "US": "USA"}.get(o.code, o.code + "X"))
+    alpha3 = factory.LazyAttribute(
+        lambda o: {"JP": "JPN", "VN": "VNM", "TH": "THA", "US": "USA"}.get(o.code, o.code + "X")
+    )
     numeric = "392"
     name_en = factory.LazyAttribute(lambda o: {"JP": "Japan", "VN": "Viet Nam", "TH": "Thailand"}.get(o.code, o.code))
     name_ja = factory.LazyAttribute(lambda o: {"JP": "日本", "VN": "ベトナム", "TH": "タイ"}.get(o.code, ""))
@@ -35,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -40,8 +40,9 @@ def test_a_stale_edit_is_refused_and_says_what_changed(make_user):
 def test_bookkeeping_fields_cannot_be_edited(make_user):
     node = FrameworkNodeFactory()
     with pytest.raises(ValueError, match="version"):
-        versioned_update(actor=make_user("secretariat"), instance=node, expected_version=1, changes={"version": 9},
-                         action_code="t")
+        versioned_update(
+            actor=make_user("secretariat"), instance=node, expected_version=1, changes={"version": 9}, action_code="t"
+        )
 
 
 def test_restore_puts_back_an_earlier_version_as_a_new_version(make_user):
@@ -49,7 +50,9 @@ def test_restore_puts_back_an_earlier_version_as_a_new_version(make_user):
     node = FrameworkNodeFactory(title_en="First")
     versioned_update(actor=actor, instance=node, expected_version=1, changes={"title_en": "Second"}, action_code="t")
     first = node.history.order_by("history_id").first()
-    restored = record_restore(actor=actor, instance=node, history_id=first.history_id, action_code="core.record.restored")
+    restored = record_restore(
+        actor=actor, instance=node, history_id=first.history_id, action_code="core.record.restored"
+    )
     assert restored.title_en == "First"
     assert restored.version == 3
     assert restored.history.first().action_code == "core.record.restored"

@@ -1,7 +1,7 @@
 """The visibility levels, for every role, through the one permission helper."""
 
 import pytest
-from django.contrib.auth.models import Group, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.http import Http404
 
 from cleanasia.core.models import Visibility
@@ -32,8 +32,8 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_sees_exactly_its_visibility_levels(role, people, make_user):
-    rows, _group = people
+@pytest.mark.usefixtures("people")
+def test_each_role_sees_exactly_its_visibility_levels(role, make_user):
     user = AnonymousUser() if role == "public" else make_user(role)
     seen = {p.visibility for p in visible(Person.objects.all(), user)}
     assert seen == EXPECTED[role]

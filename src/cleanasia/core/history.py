@@ -1,7 +1,8 @@
 """Change history of domain records, on django-simple-history.
 
 Every historied model declares `history = historied()` or, when it has
-translated fields, is registered with `register_history()` from translation.py. Besides who/when/what, each historical row keeps the
+translated fields, is registered with `register_history()` from translation.py.
+Besides who/when/what, each historical row keeps the
 namespaced action code of the service that made the change (e.g.
 `framework.node.updated`) and the request id, so a change can be traced to the
 request or command that made it. Labels are translated when displayed.

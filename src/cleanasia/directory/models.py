@@ -64,8 +64,12 @@ class GroupMembershipQuerySet(models.QuerySet):
 class GroupMembership(DomainModel):
     """A country's membership of a group from one date to another (open-ended if still a member)."""
 
-    group = models.ForeignKey(CountryGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group"))
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("country"))
+    group = models.ForeignKey(
+        CountryGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("country")
+    )
     joined_on = models.DateField(_("joined"))
     left_on = models.DateField(_("left"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -84,9 +88,7 @@ class GroupMembership(DomainModel):
                 name="directory_membership_period_ordered",
                 violation_error_message=_("A membership cannot end before it starts."),
             ),
-            models.UniqueConstraint(
-                fields=["group", "country", "joined_on"], name="directory_membership_unique_start"
-            ),
+            models.UniqueConstraint(fields=["group", "country", "joined_on"], name="directory_membership_unique_start"),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +117,12 @@ class Organisation(DomainModel):
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
     country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("country")
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
     )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("parent")
@@ -193,7 +200,9 @@ class Affiliation(DomainModel):
         ordering = ["person", "-started_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(started_on__isnull=True) | Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
                 name="directory_affiliation_period_ordered",
                 violation_error_message=_("An affiliation cannot end before it starts."),
             )

@@ -3,7 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanasia.core.history import historied
 from cleanasia.core.models import DomainModel
 
 

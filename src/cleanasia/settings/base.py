@@ -32,9 +32,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 # A development key, only ever used on the embedded default; production demands its own.
-SECRET_KEY = os.environ.get(
-    "CLEANASIA_SECRET_KEY", "insecure-embedded-default-key-change-me-for-any-shared-deployment"
-)
+SECRET_KEY = os.environ.get("CLEANASIA_SECRET_KEY", "insecure-embedded-default-key-change-me-for-any-shared-deployment")
 DEBUG = env_bool("CLEANASIA_DEBUG", False)
 ALLOWED_HOSTS = env_list("CLEANASIA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CLEANASIA_CSRF_TRUSTED_ORIGINS", "")
