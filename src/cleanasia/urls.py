@@ -7,6 +7,10 @@ from django.urls import include, path
 from cleanasia.core.views import errors
 
 admin.site.site_header = "Clean Asia Platform — administration"
+# Django admin is for administrators holding the role today (dated roles included), not for every is_staff.
+admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+    request.user.is_active and request.user.is_authenticated and request.user.is_administrator
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,10 +1,24 @@
-"""Second factor: accounts whose roles require it must verify a TOTP code before anything else."""
+"""Second factor: accounts that need one must verify a one-time code before reaching any other page.
 
+An account needs it when one of its roles is listed in CLEANASIA_REQUIRE_2FA_ROLES
+(secretariat, administrator), when it is a superuser, or when its holder has set
+up an authenticator of their own accord. Until verified, such a user reaches
+only the second-factor pages, sign-out, static files and the language switch;
+other pages redirect to set-up (no device yet) or verification, and API calls
+get a 403 problem response. Verified sessions cost no query here.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-# Paths a signed-in but unverified user may still reach.
-_OPEN_PREFIXES = ("/static/", "/media/", "/i18n/", "/favicon")
+from .otp import has_confirmed_device
+
+# Pages a signed-in but unverified user may still reach.
+_OPEN_NAMES = ("accounts:otp-verify", "accounts:otp-setup", "accounts:logout")
 
 
 class SecondFactorRequiredMiddleware:
@@ -13,41 +27,27 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_verified():
-            needs = user.requires_second_factor or _has_confirmed_device(user)
-            if needs and not self._is_open(request.path):
-                from django_otp import devices_for_user
+        if user is None or not user.is_authenticated or user.is_verified() or self._is_open(request.path):
+            return self.get_response(request)
+        has_device = has_confirmed_device(user)
+        if not (has_device or user.requires_second_factor):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from cleanasia.api.problems import SECOND_FACTOR_REQUIRED, problem_response
 
-                has_device = any(True for _ in devices_for_user(user, confirmed=True))
-                target = "accounts:otp-verify" if has_device else "accounts:otp-setup"
-                if request.path.startswith("/api/"):
-                    from django.http import JsonResponse
-
-                    return JsonResponse(
-                        {
-                            "type": "about:blank",
-                            "title": "Second factor required",
-                            "status": 403,
-                            "detail": "Verify your one-time password in the web interface first.",
-                        },
-                        status=403,
-                        content_type="application/problem+json",
-                    )
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
-        return self.get_response(request)
+            return problem_response(
+                request,
+                status=403,
+                problem_type=SECOND_FACTOR_REQUIRED,
+                detail=_("Verify your one-time password in the web interface first."),
+            )
+        target = "accounts:otp-verify" if has_device else "accounts:otp-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
     @staticmethod
     def _is_open(path: str) -> bool:
-        if path.startswith(_OPEN_PREFIXES):
+        open_prefixes = (settings.STATIC_URL, settings.MEDIA_URL, "/i18n/", "/favicon")
+        if path.startswith(open_prefixes):
             return True
-        # The sign-in, sign-out and second-factor pages themselves, in any language.
-        return any(
-            path.startswith(reverse(name))
-            for name in ("accounts:otp-verify", "accounts:otp-setup", "accounts:logout")
-        )
-
-
-def _has_confirmed_device(user) -> bool:
-    from django_otp import devices_for_user
-
-    return any(True for _ in devices_for_user(user, confirmed=True))
+        # reverse() gives the path in the language of this request, which LocaleMiddleware has set from it.
+        return any(path.startswith(reverse(name)) for name in _OPEN_NAMES)

@@ -64,7 +64,7 @@ class PermissionPolicy:
         if action == VIEW:
             if obj is None:
                 return True
-            return self.visible(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+            return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
         return is_secretariat(user)
 
 
@@ -101,7 +101,8 @@ def can(user: Any, action: str, obj_or_model: models.Model | type[models.Model])
     """May `user` do `action` to the object (or, given a model class, to that kind of object)."""
     if isinstance(obj_or_model, type):
         return policy_for(obj_or_model).can(user, action, None)
-    return policy_for(type(obj_or_model)).can(user, action, obj_or_model)
+    # __class__ rather than type(): a lazily loaded request.user is a SimpleLazyObject.
+    return policy_for(obj_or_model.__class__).can(user, action, obj_or_model)
 
 
 def get_visible_or_404(qs: QuerySet, user: Any, **lookup: Any) -> models.Model:

@@ -153,6 +153,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("CLEANASIA_AXES_COOLOFF_HOURS", "0.25")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
+# Count failures per address whatever its letter case (sign-in page, admin and API token alike).
+AXES_USERNAME_CALLABLE = "cleanasia.accounts.lockout.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Second factor (TOTP): required for secretariat and administrator accounts.
@@ -237,7 +239,14 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "600/min", "user": "3000/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CLEANASIA_API_ANON_RATE", "600/min"),
+        "user": os.environ.get("CLEANASIA_API_USER_RATE", "3000/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clean Asia Platform API",
@@ -251,6 +260,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cleanasia.api.schema.add_problem_responses",
+    ],
+    # Two models have a "kind" field with different choices; name both enums.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "cleanasia.directory.models.OrganisationKind",
+        "FrameworkNodeKindEnum": "cleanasia.framework.models.NodeKind",
+    },
+    # Swagger UI must not call swagger.io's online validator: the platform runs offline.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Logging --------------------------------------------------------------

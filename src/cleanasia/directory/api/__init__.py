@@ -1,0 +1,1 @@
+"""REST endpoints of the directory: countries, country groups, organisations, people."""

@@ -1,0 +1,1 @@
+"""REST endpoints of the policy framework: nodes, the tree, and editing a node."""
