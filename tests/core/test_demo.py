@@ -84,7 +84,8 @@ def test_every_generated_record_is_marked_and_affiliated_only_with_invented_orga
     assert not Affiliation.objects.filter(is_demo=True, organisation__is_demo=False).exists()
     assert not Organisation.objects.filter(is_demo=True, name_en__icontains="demo").exists(), "the badge marks them"
     japanese = Person.objects.filter(is_demo=True, country="JP")
-    assert japanese.exists() and not japanese.filter(name_ja="").exists()
+    assert japanese.exists()
+    assert not japanese.filter(name_ja="").exists()
     # Some others have no Japanese name, so the pages show the "not yet translated" marker.
     assert Person.objects.filter(is_demo=True, name_ja="").exclude(country="JP").exists()
     assert set(Person.objects.filter(is_demo=True).values_list("visibility", flat=True)) == {
@@ -160,11 +161,13 @@ def test_one_demonstration_account_per_role_signs_in_with_the_published_password
     for email, role in accounts.items():
         user = User.objects.get(email=email)
         assert user.check_password(DEMO_PASSWORD), email
-        assert user.is_demo and user.has_role(role)
+        assert user.is_demo
+        assert user.has_role(role)
         assert email in output
     assert User.objects.get(email="focal-point-vn@demo.cleanasia.invalid").focal_point_countries == {"VN"}
     registered = User.objects.get(email="registered@demo.cleanasia.invalid")
-    assert registered.check_password(DEMO_PASSWORD) and registered.role_codes == set()
+    assert registered.check_password(DEMO_PASSWORD)
+    assert registered.role_codes == set()
     assert "password for every account: cleanasia-demo" in output
     assert "otp_code secretariat@demo.cleanasia.invalid" in output
     assert "otp_code expert@demo.cleanasia.invalid" not in output

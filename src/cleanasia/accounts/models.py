@@ -182,7 +182,8 @@ class RoleAssignment(models.Model):
         ordering = ["user", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in COUNTRY_BOUND_ROLES]) | Q(country__isnull=False),
+                condition=~Q(role__in=[Role.FOCAL_POINT.value, Role.COMPETENT_AUTHORITY.value])
+                | Q(country__isnull=False),
                 name="accounts_role_country_required",
                 violation_error_message=_("This role must be bound to a country."),
             ),

@@ -8,4 +8,5 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Countries, organisations and people")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the policies)
+        # Importing registers the policies, the labels of the action codes and the workspace sections.
+        from . import navigation, permissions, services  # noqa: F401

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.history import historied
+from cleanasia.core.json import UnicodeJSONEncoder
 from cleanasia.core.models import DomainModel, VisibilityControlled
 
 
@@ -128,7 +129,7 @@ class Organisation(DomainModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("parent")
     )
     website = models.URLField(_("website"), blank=True)
-    alternative_names = models.JSONField(_("alternative names"), default=list, blank=True)
+    alternative_names = models.JSONField(_("alternative names"), default=list, blank=True, encoder=UnicodeJSONEncoder)
     source = models.TextField(_("source"), blank=True)
 
     # history: registered in translation.py (see core.history.register_history)

@@ -8,4 +8,5 @@ class FrameworkConfig(AppConfig):
     verbose_name = _("Policy framework")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the policy)
+        # Importing registers the policy, the labels of the action codes and the workspace section.
+        from . import navigation, permissions, reference, services  # noqa: F401

@@ -29,4 +29,3 @@ class VisibilityControlled(models.Model):
 
     class Meta:
         abstract = True
-

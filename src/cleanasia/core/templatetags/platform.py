@@ -67,3 +67,17 @@ def can(context: dict, action: str, obj: Any) -> bool:
 @register.inclusion_tag("core/includes/demo_badge.html")
 def demo_badge(obj: Any) -> dict:
     return {"show": bool(getattr(obj, "is_demo", False))}
+
+
+@register.inclusion_tag("core/includes/workspace_nav.html", takes_context=True)
+def workspace_nav(context: dict) -> dict:
+    """The workspace menu from the modules' registered sections, with aria-current for the page."""
+    from cleanasia.core.navigation import sections_for
+
+    request = context["request"]
+    here = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for section in sections_for(request.user):
+        current = "page" if here == section.url_name else ("true" if here in section.related_url_names else "")
+        items.append({"label": section.label, "url": section.url, "current": current})
+    return {"items": items, "overview_current": here == "core:staff-home", "user": request.user}

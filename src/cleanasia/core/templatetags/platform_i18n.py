@@ -28,5 +28,3 @@ def language_switcher(context) -> dict:
         {"code": "en", "label": "English", "current": current == "en", "href": translate_url(path, "en")},
     ]
     return {"options": options, "next": path, "request": request}
-
-

@@ -1,8 +1,11 @@
 """Error pages and the health check."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+
+from cleanasia.core.context import current_request_id
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -10,7 +13,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/errors/500.html", status=500)
+    """Rendered without the request context: the database or the session may be what failed."""
+    template = loader.get_template("core/errors/500.html")
+    return HttpResponseServerError(template.render({"request_id": current_request_id()}))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
