@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiResponse
 
 from .renderers import PROBLEM_MEDIA_TYPE
@@ -184,3 +185,14 @@ def schema_settings() -> dict[str, Any]:
 
 # Swagger UI must not call swagger.io's online validator: the platform runs offline.
 DOCS_UI_SETTINGS = {"SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None}}
+
+
+class ApiSchemaGenerator(SchemaGenerator):
+    """Generates the schema from the API's URLs only.
+
+    The root URLconf also holds the language-prefixed pages (`/ja/`, `/en/`), which
+    drf-spectacular cannot simplify and warns about in `check --deploy`.
+    """
+
+    def __init__(self, *args: Any, urlconf: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, urlconf=urlconf or "cleanasia.api.schema_urls", **kwargs)
