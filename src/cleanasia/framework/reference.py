@@ -15,7 +15,6 @@ Nodes the secretariat added are never touched, nor deleted.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from cleanasia.core.audit import register_action
 from cleanasia.core.concurrency import versioned_update
 from cleanasia.core.history import mark_action
+from cleanasia.core.reference import Tally, sync_existing
 
 from .models import FrameworkNode
 
@@ -35,33 +35,10 @@ register_action(NODE_LOADED, _("Framework node loaded from reference data"))
 _FIELDS = ("kind", "position", "title_ja", "title_en", "description_ja", "description_en", "source")
 
 
-@dataclass
-class Tally:
-    """What loading did to the framework nodes (same shape as directory.reference.Tally)."""
-
-    label: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    kept: list[str] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged + len(self.kept)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
 def framework_rows() -> list[dict[str, Any]]:
     """The nodes of the data file, parents before their children."""
     with DATA_FILE.open(encoding="utf-8") as fh:
         return json.load(fh)["nodes"]
-
-
-def _last_action(node: FrameworkNode) -> str:
-    return node.history.order_by("-history_id").values_list("action_code", flat=True).first() or ""  # type: ignore[attr-defined]
 
 
 def load_framework() -> Tally:
@@ -81,25 +58,15 @@ def load_framework() -> Tally:
                 nodes[node.code] = node
                 tally.created += 1
                 continue
-            changes = {name: value for name, value in wanted.items() if getattr(node, name) != value}
-            if node.parent_id != (parent.pk if parent else None):
-                changes["parent"] = parent
-            if not changes:
-                tally.unchanged += 1
-            elif _last_action(node) != NODE_LOADED:
-                tally.kept.append(
-                    f"framework node {node.code}: {', '.join(sorted(changes))} differ from the reference file; "
-                    "edited since loading, kept"
-                )
-            else:
-                nodes[node.code] = versioned_update(
-                    actor=None,
-                    instance=node,
-                    expected_version=node.version,
-                    changes=changes,
-                    action_code=NODE_LOADED,
-                )
-                tally.updated += 1
+            wanted["parent"] = parent
+            nodes[node.code] = sync_existing(
+                tally,
+                node,
+                wanted,
+                loaded_code=NODE_LOADED,
+                update=lambda node=node, **kw: versioned_update(instance=node, **kw),
+                describe=f"framework node {node.code}",
+            )
     return tally
 
 
