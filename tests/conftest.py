@@ -52,3 +52,16 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def english_unless_a_test_says_otherwise():
+    """Tests speak English (reverse() gives /en/ URLs, messages are English) unless they ask for ja.
+
+    Also stops the active language leaking from one test into the next, which
+    made results depend on test order.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

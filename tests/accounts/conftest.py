@@ -32,5 +32,5 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, **extra):
 
 @pytest.fixture
 def member(db):
-    """An account with a password and no role."""
-    return UserFactory(email="member@example.org")
+    """An account with a password and no role, reading the platform in English (its e-mails too)."""
+    return UserFactory(email="member@example.org", preferred_language="en")

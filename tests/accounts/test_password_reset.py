@@ -163,3 +163,11 @@ def test_password_change_needs_sign_in(client):
     response = client.get(reverse("accounts:password-change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_reset_e_mail_is_written_in_the_accounts_language(client, member):
+    member.preferred_language = "ja"
+    member.save(update_fields=["preferred_language"])
+    request_link(client, "member@example.org")
+    assert "パスワード" in mail.outbox[0].subject
+    assert "/ja/accounts/" in mail.outbox[0].body

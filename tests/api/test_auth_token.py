@@ -17,7 +17,9 @@ BASE = "https://cleanasia.invalid/problems/"
 
 
 def obtain(client, email, password=PASSWORD):
-    return client.post(URL, {"email": email, "password": password}, content_type="application/json")
+    return client.post(
+        URL, {"email": email, "password": password}, content_type="application/json", headers={"Accept-Language": "en"}
+    )
 
 
 def test_the_token_endpoint_has_its_name():
@@ -98,7 +100,7 @@ def test_an_unverified_secretariat_session_is_stopped_at_the_api(make_user):
     secretariat = make_user("secretariat")
     client = Client()
     client.force_login(secretariat)
-    response = client.get("/api/v1/people/")
+    response = client.get("/api/v1/people/", headers={"Accept-Language": "en"})
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
     assert "one-time password" in response.json()["detail"]

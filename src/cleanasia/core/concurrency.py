@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .history import mark_action
+from .history import mark_action, translated_base_fields
 
 # Fields that bookkeeping owns; never copied by an edit or a restore.
 _BOOKKEEPING = {"id", "version", "created_at", "updated_at", "is_demo"}
@@ -46,7 +46,8 @@ def changes_since(instance: models.Model, version: int) -> tuple[list[FieldChang
     new = history.order_by("-history_id").first()
     if old is None or new is None or old.pk == new.pk:
         return [], ""
-    delta = new.diff_against(old, excluded_fields=list(_BOOKKEEPING))
+    excluded = _BOOKKEEPING | translated_base_fields(type(instance))
+    delta = new.diff_against(old, excluded_fields=[f for f in excluded if hasattr(new, f)])
     meta = type(instance)._meta
     changes = [
         FieldChange(
@@ -88,8 +89,9 @@ def record_restore(*, actor: Any, instance: models.Model, history_id: int, actio
     with transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=instance.pk)
         past = current.history.get(history_id=history_id)  # type: ignore[attr-defined]
+        skipped = _BOOKKEEPING | translated_base_fields(model)
         for field in model._meta.concrete_fields:
-            if field.name in _BOOKKEEPING or field.primary_key:
+            if field.name in skipped or field.primary_key or not hasattr(past, field.attname):
                 continue
             setattr(current, field.attname, getattr(past, field.attname))
         current.full_clean()

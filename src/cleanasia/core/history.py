@@ -47,8 +47,19 @@ def register_history(model: type[models.Model], **kwargs: Any) -> None:
     from simple_history import register
 
     kwargs.setdefault("bases", [HistoryExtras])
-    kwargs.setdefault("excluded_fields", ["updated_at"])
+    # The base column of a translated field only echoes one language: keep the _ja/_en columns.
+    kwargs.setdefault("excluded_fields", ["updated_at", *sorted(translated_base_fields(model))])
     register(model, **kwargs)
+
+
+def translated_base_fields(model: type[models.Model]) -> set[str]:
+    """Fields that modeltranslation splits into _ja/_en (their base names, e.g. {"title"})."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
 
 
 def mark_action(instance: models.Model, action_code: str, *, actor: Any = None) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import FrameworkNode
 
@@ -29,7 +30,7 @@ class FrameworkNodeForm(forms.Form):
         label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     position = forms.IntegerField(
-        label=_("Position"), min_value=0, help_text=_("Order among its siblings: smaller numbers come first.")
+        label=pgettext_lazy("display order", "Position"), min_value=0, help_text=_("Order among its siblings: smaller numbers come first.")
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cleanasia.core.models import DomainModel
 
@@ -32,7 +33,7 @@ class FrameworkNode(DomainModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     title = models.CharField(_("title"), max_length=300)  # translated
     description = models.TextField(_("description"), blank=True)  # translated
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(pgettext_lazy("display order", "position"), default=0)
     source = models.TextField(_("source"), blank=True)
 
     # history: registered in translation.py (see core.history.register_history)

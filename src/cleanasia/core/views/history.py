@@ -27,6 +27,7 @@ from django.views import View
 from cleanasia.core import permissions
 from cleanasia.core.audit import action_label
 from cleanasia.core.concurrency import record_restore
+from cleanasia.core.history import translated_base_fields
 from cleanasia.core.navigation import record_page_url
 
 # Bookkeeping that would only add noise to a diff.
@@ -37,16 +38,6 @@ RESTORE_ACTION = "core.record.restored"
 def history_manager_name(model: type[models.Model]) -> str | None:
     """The attribute of the model's simple_history manager, or None if it keeps no history."""
     return getattr(model._meta, "simple_history_manager_attribute", None)
-
-
-def translated_base_fields(model: type[models.Model]) -> set[str]:
-    """Fields that modeltranslation splits into _ja/_en: the base column only echoes one of them."""
-    from modeltranslation.translator import NotRegistered, translator
-
-    try:
-        return set(translator.get_options_for_model(model).all_fields)  # base names, e.g. {'title'}
-    except NotRegistered:
-        return set()
 
 
 def historied_model_or_404(app_label: str, model_name: str) -> type[models.Model]:
