@@ -30,7 +30,9 @@ class FrameworkNodeForm(forms.Form):
         label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     position = forms.IntegerField(
-        label=pgettext_lazy("display order", "Position"), min_value=0, help_text=_("Order among its siblings: smaller numbers come first.")
+        label=pgettext_lazy("display order", "Position"),
+        min_value=0,
+        help_text=_("Order among its siblings: smaller numbers come first."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
