@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("cleanasia.core.urls")),
     path("staff/directory/", include("cleanasia.directory.urls")),
     path("staff/framework/", include("cleanasia.framework.urls")),
+    path("staff/measures/", include("cleanasia.measures.urls")),
     # Django admin is for administrators only (is_staff is granted with the admin role).
     path("admin/", admin.site.urls),
 )

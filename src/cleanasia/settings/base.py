@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cleanasia.directory",
     "cleanasia.framework",
     "cleanasia.portal",
+    "cleanasia.measures",
     "cleanasia.api",
 ]
 

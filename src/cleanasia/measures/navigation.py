@@ -1,0 +1,1 @@
+"""Placeholder: the measures module registers its workspace section here."""
