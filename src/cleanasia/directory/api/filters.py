@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import reduce
 from operator import and_, or_
 
@@ -67,18 +66,12 @@ class CountryFilterSet(django_filters.FilterSet):
 def text_search(queryset: QuerySet, value: str, fields: list[str], json_fields: list[str] = ()) -> QuerySet:
     """Rows where every word of `value` is found in one of `fields` (case-insensitive).
 
-    JSON lists are matched as their text. SQLite stores that text with non-ASCII
-    characters escaped (\\uXXXX), PostgreSQL does not, so a word is looked for
-    in both spellings.
+    JSON lists are matched as their text, which is stored unescaped
+    (core.json.UnicodeJSONEncoder), so Japanese words are found there too.
     """
     conditions = []
     for word in value.split():
-        alternatives = [Q(**{f"{name}__icontains": word}) for name in fields]
-        escaped = json.dumps(word)[1:-1]
-        for name in json_fields:
-            alternatives.append(Q(**{f"{name}__icontains": word}))
-            if escaped != word:
-                alternatives.append(Q(**{f"{name}__icontains": escaped}))
+        alternatives = [Q(**{f"{name}__icontains": word}) for name in [*fields, *json_fields]]
         conditions.append(reduce(or_, alternatives))
     return queryset.filter(reduce(and_, conditions)) if conditions else queryset
 
