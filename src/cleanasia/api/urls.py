@@ -6,6 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from cleanasia.directory.api.views import CountryGroupViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet
 from cleanasia.framework.api.views import FrameworkNodeViewSet
+from cleanasia.measures.api.views import (
+    ActualViewSet,
+    IndicatorViewSet,
+    MeasureViewSet,
+    ProgressReportViewSet,
+    ReportingPeriodViewSet,
+)
 
 from .schema import schema_settings
 from .views import ApiDocsView, ApiRedocView, TokenObtainView, api_not_found
@@ -18,6 +25,11 @@ router.register("country-groups", CountryGroupViewSet, basename="country-group")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("people", PersonViewSet, basename="person")
 router.register("framework-nodes", FrameworkNodeViewSet, basename="framework-node")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("actuals", ActualViewSet, basename="actual")
+router.register("reporting-periods", ReportingPeriodViewSet, basename="reporting-period")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=schema_settings()), name="schema"),

@@ -32,5 +32,19 @@ class ProgressReportTranslation(TranslationOptions):
     fields = ("narrative",)
 
 
-for _model in (Measure, Result, Indicator, Milestone, ProgressReport):
+for _model in (Measure, Result, Milestone, ProgressReport):
     register_history(_model)
+
+# The computed progress is derived (recomputed in bulk with queryset updates), not an edit: keep it out of history.
+register_history(
+    Indicator,
+    excluded_fields=[
+        "updated_at",
+        "title",
+        "computed_status",
+        "computed_score",
+        "latest_value",
+        "latest_period",
+        "computed_at",
+    ],
+)

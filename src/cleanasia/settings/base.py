@@ -270,6 +270,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "cleanasia.directory.models.OrganisationKind",
         "FrameworkNodeKindEnum": "cleanasia.framework.models.NodeKind",
+        "MeasureKindEnum": "cleanasia.measures.models.MeasureKind",
+        "PeriodKindEnum": "cleanasia.measures.models.PeriodKind",
+        "ProgressStatusEnum": "cleanasia.measures.models.ProgressStatus",
     },
     # Swagger UI must not call swagger.io's online validator: the platform runs offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},

@@ -3,7 +3,16 @@
 from .links import MeasureLink, MeasureLinkRelation
 from .measure import Measure, MeasureBudget, MeasureKind, MeasureStatus
 from .milestone import Milestone
-from .reporting import ProgressReport, ReportAttachment, ReportRating, ReportState, ReportingPeriod, PeriodKind, PeriodState
+from .reminders import ReminderKind, ReminderSent
+from .reporting import (
+    PeriodKind,
+    PeriodState,
+    ProgressReport,
+    ReportAttachment,
+    ReportingPeriod,
+    ReportRating,
+    ReportState,
+)
 from .results import (
     Actual,
     Baseline,
@@ -33,6 +42,8 @@ __all__ = [
     "PeriodState",
     "ProgressReport",
     "ProgressStatus",
+    "ReminderKind",
+    "ReminderSent",
     "ReportAttachment",
     "ReportRating",
     "ReportState",

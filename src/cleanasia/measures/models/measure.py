@@ -63,7 +63,10 @@ class Measure(DomainModel, VisibilityControlled):
         "directory.Country", blank=True, related_name="measures", verbose_name=_("partner countries")
     )
     partner_organisations = models.ManyToManyField(
-        "directory.Organisation", blank=True, related_name="partner_in_measures", verbose_name=_("partner organisations")
+        "directory.Organisation",
+        blank=True,
+        related_name="partner_in_measures",
+        verbose_name=_("partner organisations"),
     )
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cleanasia.core.json import UnicodeJSONEncoder
 from cleanasia.core.history import historied
+from cleanasia.core.json import UnicodeJSONEncoder
 from cleanasia.core.models import DomainModel
 
 
@@ -89,6 +89,22 @@ class Indicator(DomainModel):
         _("status override"), max_length=16, choices=ProgressStatus.choices, blank=True, default=""
     )
     override_justification = models.TextField(_("justification of the override"), blank=True)
+    # Stored, recomputed by services.indicator_recompute so dashboards aggregate them in SQL.
+    computed_status = models.CharField(
+        _("computed status"), max_length=16, choices=ProgressStatus.choices, default=ProgressStatus.NOT_AVAILABLE
+    )
+    computed_score = models.FloatField(_("computed score"), null=True, blank=True, editable=False)
+    latest_value = models.FloatField(_("latest value"), null=True, blank=True, editable=False)
+    latest_period = models.ForeignKey(
+        "measures.ReportingPeriod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("latest period"),
+    )
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("indicator")
@@ -106,9 +122,15 @@ class Indicator(DomainModel):
                 violation_error_message=_("The weight cannot be negative."),
             ),
         ]
+        indexes = [models.Index(fields=["computed_status"], name="measures_indicator_status")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def effective_status(self) -> str:
+        """The status shown everywhere: the justified manual override, else the computed one."""
+        return self.status_override or self.computed_status
 
 
 def dimension_key(dimensions: dict[str, str] | None) -> str:
