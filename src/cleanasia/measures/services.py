@@ -649,7 +649,8 @@ def actual_record(
     key = dimension_key(dimensions)
     with transaction.atomic():
         actual = (
-            Actual.objects.select_for_update()
+            # Lock the actual row only: PostgreSQL refuses FOR UPDATE across the nullable join to its report.
+            Actual.objects.select_for_update(of=("self",))
             .select_related("report")
             .filter(indicator=indicator, period=period, dimension_key=key)
             .first()
