@@ -140,16 +140,24 @@ def dimension_key(dimensions: dict[str, str] | None) -> str:
     return ";".join(f"{k}={dimensions[k]}" for k in sorted(dimensions))
 
 
-class Baseline(DomainModel):
-    """A reference value of the indicator in a base year (one per disaggregation)."""
+class IndicatorValue(DomainModel):
+    """A value of an indicator (a number, or a description for qualitative ones), total or disaggregated."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
-    year = models.PositiveSmallIntegerField(_("base year"))
     value = models.FloatField(_("value"), null=True, blank=True)
     text_value = models.TextField(_("description"), blank=True)
     dimensions = models.JSONField(_("disaggregation"), default=dict, blank=True, encoder=UnicodeJSONEncoder)
     dimension_key = models.CharField(max_length=200, blank=True, default="", editable=False)
     comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Baseline(IndicatorValue):
+    """A reference value of the indicator in a base year (one per disaggregation)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
+    year = models.PositiveSmallIntegerField(_("base year"))
 
     history = historied()
 
@@ -167,16 +175,11 @@ class Baseline(DomainModel):
         return f"{self.indicator_id} baseline {self.year}: {self.value}"
 
 
-class Target(DomainModel):
+class Target(IndicatorValue):
     """The value the indicator should reach in a target year."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("target year"))
-    value = models.FloatField(_("value"), null=True, blank=True)
-    text_value = models.TextField(_("description"), blank=True)
-    dimensions = models.JSONField(_("disaggregation"), default=dict, blank=True, encoder=UnicodeJSONEncoder)
-    dimension_key = models.CharField(max_length=200, blank=True, default="", editable=False)
-    comment = models.TextField(_("comment"), blank=True)
 
     history = historied()
 
@@ -194,18 +197,13 @@ class Target(DomainModel):
         return f"{self.indicator_id} target {self.year}: {self.value}"
 
 
-class Actual(DomainModel):
+class Actual(IndicatorValue):
     """The value the indicator reached in a reporting period, with comment and evidence."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
     period = models.ForeignKey(
         "measures.ReportingPeriod", on_delete=models.PROTECT, related_name="actuals", verbose_name=_("period")
     )
-    value = models.FloatField(_("value"), null=True, blank=True)
-    text_value = models.TextField(_("description"), blank=True)
-    dimensions = models.JSONField(_("disaggregation"), default=dict, blank=True, encoder=UnicodeJSONEncoder)
-    dimension_key = models.CharField(max_length=200, blank=True, default="", editable=False)
-    comment = models.TextField(_("comment"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to="measures/evidence/%Y/", blank=True)
     report = models.ForeignKey(
         "measures.ProgressReport",
