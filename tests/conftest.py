@@ -1,5 +1,7 @@
 """Shared fixtures: users for each role, a client signed in (and second-factor verified) as each."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -52,6 +54,20 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with empty caches: cached aggregates and exports must come from that test's own data."""
+    import shutil
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.clear()
+    shutil.rmtree(Path(settings.DATA_DIR) / "cache", ignore_errors=True)
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,8 @@ def test_dashboard_figures(secretariat):
     assert goals["G1"]["score"] == pytest.approx(0.5)
     assert goals["G1"]["status"] == "moderate"
     assert goals["G2"]["score"] == pytest.approx(0.6)  # the override counts
+    assert (goals["G1"]["indicators"], goals["G1"]["good"], goals["G1"]["deteriorating"]) == (2, 1, 1)
+    assert (goals["G2"]["indicators"], goals["G2"]["good"], goals["CC"]["indicators"]) == (1, 0, 0)
     assert {row["code"]: row["count"] for row in data["by_country"]} == {"VN": 2, "TH": 1}
     assert data["by_fiscal_year"] == [
         {"fiscal_year": 2026, "budget_jpy": 4_000_000.0, "measures": 2},
@@ -119,6 +121,10 @@ def test_dashboard_figures(secretariat):
     assert [(t["period"], t["actuals"], t["reports"], t["on_track_share"]) for t in data["trend"]] == [
         ("FY2026 Q1", 1, 2, 0.5),
         ("FY2026 Q2", 1, 1, 0.0),
+    ]
+    assert [t["ratings"] for t in data["trend"]] == [
+        {"on_track": 1, "at_risk": 1, "off_track": 0},
+        {"on_track": 0, "at_risk": 0, "off_track": 1},
     ]
     assert data["totals"]["measures"] == 4
 
@@ -136,6 +142,25 @@ def test_dashboard_respects_visibility(make_user):
     make_measure(visibility="secretariat", status="ongoing")
     assert selectors.dashboard_for(user=AnonymousUser())["totals"]["measures"] == 1
     assert selectors.dashboard_for(user=make_user(Role.SECRETARIAT))["totals"]["measures"] == 2
+
+
+def test_the_cached_dashboard_follows_every_change(secretariat, make_user, django_assert_max_num_queries):
+    _goal, line, period = build(1)
+    first = selectors.cached_dashboard_for(user=secretariat, today=TODAY)
+    with django_assert_max_num_queries(1):  # the generation read; the figures come from the cache
+        assert selectors.cached_dashboard_for(user=secretariat, today=TODAY) == first
+
+    measure = make_measure(node=line, countries=("TH",), status="ongoing")
+    assert selectors.cached_dashboard_for(user=secretariat, today=TODAY)["totals"]["measures"] == 2
+    indicator = make_indicator(measure)
+    services.actual_record(actor=None, indicator=indicator, period=period, value=1)
+    trend = selectors.cached_dashboard_for(user=secretariat, today=TODAY)["trend"]
+    assert trend[-1]["actuals"] == 2
+
+    # Each user who is not the secretariat has their own copy: a focal point sees only their country's.
+    focal = make_user(Role.FOCAL_POINT, country="TH")
+    assert selectors.cached_dashboard_for(user=focal, today=TODAY)["totals"]["measures"] == 1
+    assert selectors.cached_dashboard_for(user=secretariat, today=TODAY)["totals"]["measures"] == 2
 
 
 def _count(fn):

@@ -394,7 +394,7 @@ def test_indicators_recompute_many_at_once(django_assert_max_num_queries):
         services.actual_record(actor=None, indicator=indicator, period=period, value=latest)
         indicators[latest] = indicator.pk
     Indicator.objects.update(computed_status="not_available", computed_score=None, latest_value=None)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert services.indicators_recompute(queryset=Indicator.objects.all()) == 3
     stored = dict(Indicator.objects.values_list("pk", "computed_status"))
     # Required 0.5 ** 0.1 - 1 = -6.70 %/yr; 60: -9.71 % (R 1.45); 90: -2.09 % (R 0.31); 110: rising.

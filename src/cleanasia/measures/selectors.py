@@ -34,11 +34,13 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cleanasia.core import cache
 from cleanasia.core.fiscal import fiscal_year_bounds
-from cleanasia.core.permissions import get_visible_or_404, visible
+from cleanasia.core.permissions import get_visible_or_404, is_secretariat, visible
 from cleanasia.engines import progress as engine
 from cleanasia.framework.models import FrameworkNode, NodeKind
 
+from .apps import CACHE_NAMESPACE
 from .models import (
     Actual,
     Baseline,
@@ -384,9 +386,21 @@ def dashboard_for(
         if parent_id is None:  # activities count within their measure
             goal_counts[top] += 1
             goal_items[top].append((scores.get(pk), float(weight)))
+    indicator_qs = visible(Indicator.objects.filter(result__measure__in=measure_ids), user)
+    indicator_counts: dict[str, int] = defaultdict(int)
+    goal_indicators: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for node_id, effective, n in (
+        indicator_qs.annotate(effective=effective_status_expression())
+        .order_by()
+        .values_list("result__measure__framework_node_id", "effective")
+        .annotate(n=Count("pk"))
+    ):
+        indicator_counts[effective] += n
+        goal_indicators[top_of.get(node_id)][effective] += n
     by_goal = []
     for pk, node in sorted(tops.items(), key=lambda item: (item[1]["position"], item[1]["code"])):
         score = engine.rollup(goal_items.get(pk, []))
+        statuses = goal_indicators.get(pk, {})
         by_goal.append(
             {
                 "id": pk,
@@ -398,6 +412,9 @@ def dashboard_for(
                 "score": score,
                 "status": engine.status_for_score(score).value,
                 "status_label": str(ProgressStatus(engine.status_for_score(score).value).label),
+                "indicators": sum(statuses.values()),
+                "good": statuses.get(ProgressStatus.ACHIEVED, 0) + statuses.get(ProgressStatus.SUBSTANTIAL, 0),
+                "deteriorating": statuses.get(ProgressStatus.DETERIORATION, 0),
             }
         )
 
@@ -436,13 +453,6 @@ def dashboard_for(
         upcoming=Count("pk", filter=Q(completed_on__isnull=True, due_on__gte=today)),
     )
 
-    indicator_qs = visible(Indicator.objects.filter(result__measure__in=measure_ids), user)
-    indicator_counts = dict(
-        indicator_qs.annotate(effective=effective_status_expression())
-        .order_by()
-        .values_list("effective")
-        .annotate(n=Count("pk"))
-    )
     indicators = [
         {"status": value, "label": str(label), "count": indicator_counts.get(value, 0)}
         for value, label in ProgressStatus.choices
@@ -462,7 +472,8 @@ def dashboard_for(
     )
     ratings: dict[int, dict[str, int]] = defaultdict(dict)
     for period_id, rating, n in (
-        ProgressReport.objects.filter(period_id__in=period_ids, measure__in=measure_ids, state__in=REPORTED_STATES)
+        visible(ProgressReport.objects.all(), user)
+        .filter(period_id__in=period_ids, measure__in=measure_ids, state__in=REPORTED_STATES)
         .filter(Q(superseded_by__isnull=True) | Q(superseded_by__state__in=[ReportState.DRAFT, ReportState.RETURNED]))
         .order_by()
         .values_list("period_id", "rating")
@@ -481,11 +492,16 @@ def dashboard_for(
                 "reports": rated,
                 "on_track": on_track,
                 "on_track_share": on_track / rated if rated else None,
+                "ratings": {value: ratings[period.pk].get(value, 0) for value in ReportRating.values},
             }
         )
 
     return {
-        "filters": {"goal": goal, "country": country, "fiscal_year": fiscal_year},
+        "filters": {
+            "goal": getattr(goal, "code", goal),
+            "country": getattr(country, "pk", country),
+            "fiscal_year": fiscal_year,
+        },
         "language": lang,
         "totals": {
             "measures": sum(status_counts.values()),
@@ -501,6 +517,37 @@ def dashboard_for(
         "indicators": indicators,
         "trend": trend,
     }
+
+
+def cached_dashboard_for(
+    *, user: Any, goal: Any = None, country: Any = None, fiscal_year: int | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """`dashboard_for`, computed once per data generation for everyone who sees the same measures.
+
+    The secretariat shares one copy; anyone else has their own (what they may
+    see depends on their roles, whose changes also raise the generation).
+    """
+    today = today or timezone.localdate()
+    if is_secretariat(user):
+        scope: tuple[Any, ...] = ("secretariat",)
+    elif getattr(user, "is_authenticated", False):
+        scope = ("user", user.pk)
+    else:
+        scope = ("public",)
+    key = (
+        "dashboard",
+        *scope,
+        getattr(goal, "code", goal),
+        getattr(country, "pk", country),
+        fiscal_year,
+        today.isoformat(),
+        _lang(),
+    )
+    return cache.cached_aggregate(
+        CACHE_NAMESPACE,
+        key,
+        lambda: dashboard_for(user=user, goal=goal, country=country, fiscal_year=fiscal_year, today=today),
+    )
 
 
 # --- what changed ----------------------------------------------------------
@@ -681,7 +728,7 @@ def reminders_due(*, today: dt.date | None = None) -> list[Reminder]:
                     period=period,
                     measure_code=measure.code,
                     measure_title=(measure.title_ja, measure.title_en),
-                    subject=(str(period), str(period)),
+                    subject=(period.label("ja"), period.label("en")),
                 )
             )
     horizon = today + dt.timedelta(days=MILESTONE_NOTICE_DAYS)

@@ -23,6 +23,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cleanasia.core import cache
 from cleanasia.core.concurrency import versioned_update
 from cleanasia.core.fiscal import fiscal_year_bounds
 from cleanasia.core.history import mark_action
@@ -30,6 +31,7 @@ from cleanasia.core.permissions import CHANGE, can
 from cleanasia.engines import progress as engine
 
 from . import audit
+from .apps import CACHE_NAMESPACE
 from .models import (
     Actual,
     Baseline,
@@ -527,6 +529,8 @@ def _store_computed(rows: list[tuple[int, str, float | None, float | None, int |
             )
     for start in range(0, len(ids), 900):
         Indicator.objects.filter(pk__in=ids[start : start + 900]).update(computed_at=now)
+    if rows:
+        cache.bump(CACHE_NAMESPACE)  # raw SQL sends no signals
 
 
 def indicator_recompute(*, indicator: Indicator) -> Indicator:
