@@ -138,6 +138,21 @@ def test_a_larger_portfolio_still_validates(client, iati_schema):
     assert {i.get("measure") for i in root.iter("indicator")} == {"2"}  # percentage
 
 
+def test_the_export_is_built_once_per_change_and_answers_not_modified(published, client):
+    first = client.get(URL)
+    etag = first["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(URL).content == first.content  # the same document, generated time included
+
+    services.measure_update(
+        actor=None, measure=published, expected_version=published.version, changes={"title_en": "Cleaner air"}
+    )
+    changed = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert b"Cleaner air" in changed.content
+
+
 @pytest.mark.parametrize("url", [URL + "?format=csv", "/api/v1/measures/iati.csv"])
 def test_the_same_open_data_as_csv(url, published, client):
     response = client.get(url)

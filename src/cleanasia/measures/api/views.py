@@ -9,6 +9,8 @@ problems listing that field; stale edits 409 problems (api.problems).
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -21,8 +23,10 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
+from cleanasia.core import cache
 from cleanasia.core.permissions import CHANGE, VIEW, can, visible
 from cleanasia.measures import iati, services
+from cleanasia.measures.apps import CACHE_NAMESPACE
 from cleanasia.measures.models import (
     Actual,
     Baseline,
@@ -218,13 +222,22 @@ class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformV
         permission_classes=[AllowAny],
         renderer_classes=[IatiXMLRenderer, OpenDataCSVRenderer],
     )
-    def iati(self, request: Request, format: str | None = None) -> Response:
-        measures = iati.public_measures()
+    def iati(self, request: Request, format: str | None = None) -> HttpResponseBase:
+        # Built once per change of the data and kept on disk: tens of megabytes at full scale.
         if request.accepted_renderer.format == "csv":
-            response = Response(iati.open_data_csv(measures), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="cleanasia-measures.csv"'
-            return response
-        return Response(iati.iati_activities_xml(measures), content_type="application/xml; charset=utf-8")
+            path, etag = cache.cached_file(CACHE_NAMESPACE, "open-data.csv", iati.open_data_csv)
+            content_type, filename = "text/csv; charset=utf-8", "cleanasia-measures.csv"
+        else:
+            path, etag = cache.cached_file(CACHE_NAMESPACE, "iati-activities.xml", iati.iati_activities_xml)
+            content_type, filename = "application/xml; charset=utf-8", None
+        etag = f'"{etag}"'
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponseNotModified(headers={"ETag": etag})
+        response = HttpResponse(path.read_bytes(), content_type=content_type)
+        response["ETag"] = etag
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 # --- indicators --------------------------------------------------------------------------------
