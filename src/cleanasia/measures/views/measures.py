@@ -6,10 +6,12 @@ come with select_related / prefetch_related over querysets the user may see.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.views.generic import TemplateView
 
 from cleanasia.core import permissions
@@ -51,6 +53,39 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
         return context
 
 
+TREND_PERIODS_ON_PAGE = 12
+ACTUAL_FIELDS = (
+    "indicator_id",
+    "value",
+    "text_value",
+    "period__kind",
+    "period__fiscal_year",
+    "period__number",
+    "period__starts_on",
+)
+
+
+def latest_actuals(indicator_ids: list[int]) -> dict[int, list[Actual]]:
+    """Each indicator's actuals of its latest TREND_PERIODS_ON_PAGE periods, oldest first (one query).
+
+    Ten years of quarters would fit neither a sparkline nor a glance; the
+    full series is in the CSV export and the API.
+    """
+    newest_first = Window(RowNumber(), partition_by=F("indicator_id"), order_by=F("period__starts_on").desc())
+    rows = (
+        Actual.objects.filter(indicator_id__in=indicator_ids, dimension_key="")
+        .select_related("period")
+        .only(*ACTUAL_FIELDS)
+        .annotate(recency=newest_first)
+        .filter(recency__lte=TREND_PERIODS_ON_PAGE)
+        .order_by("indicator_id", "period__starts_on")
+    )
+    found: dict[int, list[Actual]] = defaultdict(list)
+    for actual in rows:
+        found[actual.indicator_id].append(actual)
+    return found
+
+
 class MeasureDetailView(LoginRequiredMixin, TemplateView):
     """One measure (404 when not visible) with everything the secretariat follows about it."""
 
@@ -69,19 +104,16 @@ class MeasureDetailView(LoginRequiredMixin, TemplateView):
         indicators = permissions.visible(Indicator.objects.all(), user).prefetch_related(
             Prefetch("baselines", queryset=Baseline.objects.filter(dimension_key="").order_by("year")),
             Prefetch("targets", queryset=Target.objects.filter(dimension_key="").order_by("year")),
-            Prefetch(
-                "actuals",
-                queryset=Actual.objects.filter(dimension_key="").select_related("period").order_by("period__starts_on"),
-            ),
         )
         results = list(
             permissions.visible(Result.objects.filter(measure=measure), user).prefetch_related(
                 Prefetch("indicators", queryset=indicators, to_attr="visible_indicators")
             )
         )
+        latest = latest_actuals([i.pk for r in results for i in r.visible_indicators])
         for result in results:
             for indicator in result.visible_indicators:
-                self._decorate(indicator)
+                self._decorate(indicator, latest.get(indicator.pk, []))
         day = today()
         milestones = list(permissions.visible(measure.milestones.select_related("owner"), user))
         for milestone in milestones:
@@ -110,11 +142,10 @@ class MeasureDetailView(LoginRequiredMixin, TemplateView):
         return context
 
     @staticmethod
-    def _decorate(indicator: Indicator) -> None:
+    def _decorate(indicator: Indicator, actuals: list[Actual]) -> None:
         """Baseline, latest target, latest actual, status badge and trend chart, from prefetched rows."""
         baselines = list(indicator.baselines.all())
         targets = list(indicator.targets.all())
-        actuals = list(indicator.actuals.all())
         indicator.baseline = baselines[0] if baselines else None
         indicator.target_list = targets
         indicator.latest_actual = actuals[-1] if actuals else None
