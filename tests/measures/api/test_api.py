@@ -175,7 +175,9 @@ def test_an_indicator_shows_its_values_and_effective_status(indicators, client):
     assert data["baselines"][0]["value"] == 100.0
     assert data["targets"][0]["value"] == 50.0
     assert data["actuals"][0]["value"] == 60.0
-    assert data["actuals"][0]["period_label"] == "FY2025 Q4"
+    assert data["actuals"][0]["period_label"] == "2025年度 第4四半期"  # the API speaks Japanese unless asked
+    english = client.get(f"/api/v1/indicators/{approved.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["actuals"][0]["period_label"] == "FY2025 Q4"
     assert data["computed_status"] != "not_available"
     assert data["effective_status"] == data["computed_status"]
     assert data["latest_value"] == 60.0
@@ -305,7 +307,7 @@ def test_periods_are_listed_for_the_signed_in_and_created_by_the_secretariat(cli
     assert response.json()["starts_on"] == "2027-04-01"
     assert response.json()["ends_on"] == "2027-06-30"
     listed = secretariat.get("/api/v1/reporting-periods/", {"state": "planned"}).json()["results"]
-    assert [p["label"] for p in listed] == ["FY2027 Q1"]
+    assert [p["label"] for p in listed] == ["2027年度 第1四半期"]  # Japanese unless the request asks for English
     problem(client.get("/api/v1/reporting-periods/"), 401)
 
 

@@ -218,12 +218,4 @@ def format_number(value: float | None) -> str:
 
 def period_label(period: ReportingPeriod | None, language: str) -> str:
     """FY2026 Q1 / 2026年度 第1四半期."""
-    if period is None:
-        return ""
-    if not language.startswith("ja"):
-        return str(period)
-    if period.kind == "quarter":
-        return f"{period.fiscal_year}年度 第{period.number}四半期"
-    if period.kind == "half":
-        return f"{period.fiscal_year}年度 {'上' if period.number == 1 else '下'}期"
-    return f"{period.fiscal_year}年度"
+    return "" if period is None else period.label(language)

@@ -57,7 +57,7 @@ def _progress(request: HttpRequest):
 
 
 def _slug(period: ReportingPeriod) -> str:
-    return str(period).replace(" ", "-")
+    return period.label("en").replace(" ", "-")
 
 
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.history import historied
@@ -52,6 +53,16 @@ class ReportingPeriod(DomainModel):
         ]
 
     def __str__(self) -> str:
+        return self.label(get_language() or "ja")
+
+    def label(self, language: str) -> str:
+        """2026年度 第1四半期 / FY2026 Q1; 2026年度 上期 / FY2026 H1; 2026年度 / FY2026."""
+        if language.startswith("ja"):
+            if self.kind == PeriodKind.QUARTER:
+                return f"{self.fiscal_year}年度 第{self.number}四半期"
+            if self.kind == PeriodKind.HALF:
+                return f"{self.fiscal_year}年度 {'上' if self.number == 1 else '下'}期"
+            return f"{self.fiscal_year}年度"
         if self.kind == PeriodKind.QUARTER:
             return f"FY{self.fiscal_year} Q{self.number}"
         if self.kind == PeriodKind.HALF:
