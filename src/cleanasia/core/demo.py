@@ -45,6 +45,7 @@ class DemoModule:
     generate: Generator
     models: tuple[type[models.Model], ...]
     epilogue: Callable[[TextIO], None] | None = None
+    before_reset: Callable[[], int] | None = None
 
 
 class DemoDataError(Exception):
@@ -60,14 +61,20 @@ def register(
     *,
     models: Sequence[type[models.Model]] = (),
     epilogue: Callable[[TextIO], None] | None = None,
+    before_reset: Callable[[], int] | None = None,
 ) -> None:
     """Register (or re-register, on a module reload) the generator of module `name`.
 
     `models` lists the models whose `is_demo` rows the module creates, in the
     order they can be deleted (dependants first). `epilogue(stdout)` runs at
     the end of every `seed_demo`, loaded or not (e.g. to print the demo sign-ins).
+    `before_reset()` runs first on a reset, for rows that need more than one
+    `filter(is_demo=True).delete()` per model (e.g. a tree whose children protect
+    their parents); it returns how many rows it removed.
     """
-    _REGISTRY[name] = DemoModule(name=name, generate=generate, models=tuple(models), epilogue=epilogue)
+    _REGISTRY[name] = DemoModule(
+        name=name, generate=generate, models=tuple(models), epilogue=epilogue, before_reset=before_reset
+    )
 
 
 def autodiscover() -> list[DemoModule]:
@@ -86,6 +93,8 @@ def _delete_demo_rows(module: DemoModule) -> dict[str, int]:
     # The rows and their history go together, so recording their deletion in the history would only
     # cost time (tens of thousands of rows at large scales).
     with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        if module.before_reset is not None:
+            counts[f"{module.name}.before_reset"] = module.before_reset()
         for model in module.models:
             try:
                 deleted, _by_model = model._default_manager.filter(is_demo=True).delete()

@@ -32,10 +32,12 @@ from typing import Any, TextIO
 from django.db import models
 from simple_history.utils import bulk_create_with_history
 
+from cleanasia.core import cache
 from cleanasia.core.context import current_request_id
 from cleanasia.core.demo import DemoDataError, register
 from cleanasia.core.models import Visibility
 
+from .apps import CACHE_NAMESPACE
 from .models import (
     Actual,
     Baseline,
@@ -458,6 +460,7 @@ def generate(rng: random.Random, scale: int, stdout: TextIO) -> dict[str, Any]:
     milestones = _milestones(rng, rows)
     reports = _reports(rng, rows, closed, open_period, users.get("secretariat"))
     services.indicators_recompute(queryset=Indicator.objects.filter(is_demo=True))
+    cache.bump(CACHE_NAMESPACE)  # bulk inserts send no signals
     return {
         "measures": len(measures),
         "activities": len(activities),
@@ -470,27 +473,17 @@ def generate(rng: random.Random, scale: int, stdout: TextIO) -> dict[str, Any]:
     }
 
 
-class _DemoActivities:
-    """Stands for "the demonstration activities" in the registry's deletion list.
-
-    An activity PROTECTs its measure, so one `Measure.objects.filter(is_demo=True).delete()`
-    is refused; the registry deletes `model._default_manager.filter(is_demo=True)` model by
-    model, so this stand-in (same _meta, a manager limited to activities, no history of its
-    own: the Measure entry removes that) lets the activities go first.
-    """
-
-    class _Manager:
-        def filter(self, **lookups: Any):
-            return Measure._default_manager.filter(kind="activity", **lookups)
-
-    _default_manager = _Manager()
-    _meta = Measure._meta
-    history = None
+def _delete_demo_activities() -> int:
+    """Activities PROTECT their measure, so they go before the registry deletes the measures."""
+    activities = Measure._default_manager.filter(is_demo=True, kind="activity")
+    deleted, _by_model = activities.delete()
+    return deleted
 
 
 register(
     "measures",
     generate,
-    models=[Actual, Target, Baseline, Milestone, ProgressReport, Indicator, Result, MeasureBudget,
-            _DemoActivities, Measure, ReportingPeriod],  # type: ignore[list-item]
+    models=[Actual, Target, Baseline, Milestone, ProgressReport, Indicator, Result, MeasureBudget, Measure,
+            ReportingPeriod],
+    before_reset=_delete_demo_activities,
 )  # fmt: skip
