@@ -488,6 +488,7 @@ def dashboard_for(
             {
                 "period_id": period.pk,
                 "period": str(period),
+                "period_short": period.short_label(),
                 "actuals": actual_counts.get(period.pk, 0),
                 "reports": rated,
                 "on_track": on_track,

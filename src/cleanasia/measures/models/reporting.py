@@ -55,6 +55,15 @@ class ReportingPeriod(DomainModel):
     def __str__(self) -> str:
         return self.label(get_language() or "ja")
 
+    def short_label(self) -> str:
+        """FY26 Q1, FY26 H2, FY26: for chart axes, where the full label does not fit."""
+        year = f"FY{self.fiscal_year % 100:02d}"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{year} Q{self.number}"
+        if self.kind == PeriodKind.HALF:
+            return f"{year} H{self.number}"
+        return year
+
     def label(self, language: str) -> str:
         """2026年度 第1四半期 / FY2026 Q1; 2026年度 上期 / FY2026 H1; 2026年度 / FY2026."""
         if language.startswith("ja"):

@@ -111,8 +111,13 @@ def line_chart(
     *,
     width: int = WIDTH,
     height: int = HEIGHT,
+    axis_labels: Sequence[str] | None = None,
 ) -> Chart:
-    """One polyline per series over the labels (gaps where a value is missing), with point markers."""
+    """One polyline per series over the labels (gaps where a value is missing), with point markers.
+
+    `axis_labels` are shorter forms of the labels for the x axis (the data table and the tips keep the
+    full ones); as many are shown as fit without overlapping.
+    """
     series_l = [(name, [None if v is None else float(v) for v in values]) for name, values in series]
     chart = Chart(
         title=title,
@@ -167,10 +172,14 @@ def line_chart(
             0,
             {"shape": "line", "x1": pad_left, "y1": PAD_TOP + plot_h, "x2": width - PAD_RIGHT, "y2": PAD_TOP + plot_h},
         )
-        for i, label in enumerate(chart.labels):
-            if n <= 12 or i % max(n // 8, 1) == 0:
+        ticks = [str(x) for x in axis_labels] if axis_labels is not None else chart.labels
+        # About 6.5 px per character at the axis font size; East Asian characters count double.
+        widest = max((sum(2 if ord(c) > 0x2E80 else 1 for c in t) for t in ticks), default=1) * 6.5 + 8
+        every = max(1, -(-n * widest // plot_w)) if plot_w > 0 else n
+        for i, label in enumerate(ticks):
+            if i % int(every) == 0:
                 x = pad_left + (i * step if n > 1 else plot_w / 2)
-                chart.axis.append({"x": round(x, 1), "y": height - pad_bottom + 14, "text": label[:12]})
+                chart.axis.append({"x": round(x, 1), "y": height - pad_bottom + 14, "text": label})
         chart.axis.append({"x": pad_left - 4, "y": PAD_TOP + 10, "text": _fmt(high), "anchor": "end"})
         chart.axis.append({"x": pad_left - 4, "y": PAD_TOP + plot_h, "text": _fmt(low), "anchor": "end"})
     return chart

@@ -110,7 +110,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     [str(r[0]) for r in by_indicator_status],
                     [(_("Indicators"), [r[1] for r in by_indicator_status])],
                 ),
-                "trend": line_chart(_("Reported ratings over the last quarters"), period_labels, trend_series),
+                "trend": line_chart(
+                    _("Reported ratings over the last quarters"),
+                    period_labels,
+                    trend_series,
+                    axis_labels=[row["period_short"] for row in data["trend"]],
+                ),
                 "budget": bar_chart(
                     _("Budget by fiscal year (JPY)"),
                     [fiscal_year_label(r["fiscal_year"], lang) for r in fy_rows],
