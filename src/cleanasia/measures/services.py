@@ -19,7 +19,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -454,16 +455,19 @@ def indicators_recompute(*, queryset: QuerySet[Indicator]) -> int:
         indicator_id__in=ids, dimension_key="", value__isnull=False
     ).values_list("indicator_id", "year", "value"):
         targets.setdefault(ind_id, []).append((year, value))
-    # The latest total of each indicator, found by a correlated subquery (no scan of every actual in Python).
-    latest_actual = Actual.objects.filter(indicator_id=OuterRef("pk"), dimension_key="", value__isnull=False).order_by(
-        "-period__ends_on", "-pk"
+    # The latest total of each indicator, numbered by a window function in one pass. (A correlated subquery
+    # per indicator was planned as nested scans on PostgreSQL right after bulk loads, before statistics.)
+    newest_first = Window(
+        RowNumber(), partition_by=F("indicator_id"), order_by=[F("period__ends_on").desc(), F("pk").desc()]
     )
-    latest_ids = Indicator.objects.filter(pk__in=ids).annotate(a=Subquery(latest_actual.values("pk")[:1]))
     latest: dict[int, tuple[dt.date, int, int, float]] = {
         ind_id: (ends_on, fy, period_id, value)
         for ind_id, ends_on, fy, period_id, value in Actual.objects.filter(
-            pk__in=latest_ids.filter(a__isnull=False).values("a")
-        ).values_list("indicator_id", "period__ends_on", "period__fiscal_year", "period_id", "value")
+            indicator_id__in=ids, dimension_key="", value__isnull=False
+        )
+        .annotate(recency=newest_first)
+        .filter(recency=1)
+        .values_list("indicator_id", "period__ends_on", "period__fiscal_year", "period_id", "value")
     }
 
     columns: dict[str, list[Any]] = {k: [] for k in ("by", "bv", "ly", "lv", "ty", "tv", "dir")}
