@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from cleanasia.core import cache
+from cleanasia.core.models import CacheGeneration
 from cleanasia.directory.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +63,15 @@ def test_a_watched_model_raises_the_generation_on_save_and_delete():
     assert after_save != before
     country.delete()
     assert cache.generation("test-watch") != after_save
+
+
+def test_deferred_bumps_raise_each_area_once_at_the_end():
+    cache.watch("test-watch", [Country])
+    before = CacheGeneration.objects.filter(namespace="test-watch").values_list("generation", flat=True).first() or 0
+    with cache.bumps_deferred():
+        for code, alpha3 in (("ZX", "ZXX"), ("ZY", "ZYY")):
+            Country.objects.create(code=code, alpha3=alpha3, numeric="998", name_en=code, name_ja=code)
+        assert (
+            CacheGeneration.objects.filter(namespace="test-watch").values_list("generation", flat=True).first() or 0
+        ) == before
+    assert CacheGeneration.objects.get(namespace="test-watch").generation == before + 1

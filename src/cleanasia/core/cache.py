@@ -11,10 +11,12 @@ signals, calls `bump` itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +32,7 @@ from .models import CacheGeneration
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 15 * 60
 _watched: dict[str, set[type[models.Model]]] = {}
+_deferred = threading.local()
 
 
 def generation(namespace: str) -> str:
@@ -45,6 +48,10 @@ def generation(namespace: str) -> str:
 
 def bump(namespace: str) -> None:
     """Make every cached aggregate of `namespace` stale (inside the caller's transaction, if any)."""
+    pending = getattr(_deferred, "namespaces", None)
+    if pending is not None:
+        pending.add(namespace)
+        return
     updated = CacheGeneration.objects.filter(namespace=namespace).update(
         generation=F("generation") + 1, changed_at=timezone.now()
     )
@@ -87,6 +94,25 @@ def cached_file(namespace: str, name: str, build: Callable[[], bytes]) -> tuple[
             if old != path:
                 old.unlink(missing_ok=True)
     return path, current
+
+
+@contextlib.contextmanager
+def bumps_deferred() -> Iterator[None]:
+    """Within the block, count each area's changes once: one bump per area at the end, not one per row.
+
+    For bulk work (demonstration data removes and loads hundreds of thousands of
+    watched rows, each of which would otherwise update the generation row).
+    """
+    if getattr(_deferred, "namespaces", None) is not None:  # nested: the outer block bumps
+        yield
+        return
+    _deferred.namespaces = set()
+    try:
+        yield
+    finally:
+        pending, _deferred.namespaces = _deferred.namespaces, None
+    for namespace in sorted(pending):
+        bump(namespace)
 
 
 def watch(namespace: str, senders: Iterable[type[models.Model]]) -> None:

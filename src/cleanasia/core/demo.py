@@ -31,6 +31,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.test.utils import override_settings
 from django.utils.module_loading import autodiscover_modules
 
+from . import cache
 from .context import request_context
 from .models import DemoDataset
 
@@ -114,7 +115,7 @@ def _delete_demo_rows(module: DemoModule) -> dict[str, int]:
 
 def reset_demo_data(modules: Sequence[DemoModule], *, stdout: TextIO) -> None:
     """Delete the demonstration rows of `modules` (newest module first) and their DemoDataset records."""
-    with transaction.atomic():
+    with transaction.atomic(), cache.bumps_deferred():
         for module in reversed(modules):
             counts = _delete_demo_rows(module)
             DemoDataset.objects.filter(module=module.name).delete()
@@ -131,7 +132,7 @@ def seed_demo(*, scale: int, seed: int, reset: bool, stdout: TextIO) -> dict[str
     mismatched = [d for d in loaded.values() if (d.scale, d.seed) != (scale, seed)]
     generated: dict[str, dict[str, Any]] = {}
     # One transaction: a generator that fails leaves the demonstration data as it was.
-    with request_context(), transaction.atomic():
+    with request_context(), transaction.atomic(), cache.bumps_deferred():
         if reset or mismatched:
             if mismatched and not reset:
                 before = ", ".join(f"{d.module} (scale {d.scale}, seed {d.seed})" for d in mismatched)
