@@ -1,6 +1,7 @@
 from .base import DemoMarked, DomainModel, TimeStamped, Versioned
 from .cache import CacheGeneration
 from .demo import DemoDataset
+from .search import SearchEntry, SearchGram
 from .visibility import Visibility, VisibilityControlled
 
 __all__ = [
@@ -8,6 +9,8 @@ __all__ = [
     "DemoDataset",
     "DemoMarked",
     "DomainModel",
+    "SearchEntry",
+    "SearchGram",
     "TimeStamped",
     "Versioned",
     "Visibility",
