@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("cleanasia.api.urls", "api"), namespace="v1")),
     path("healthz", errors.healthz, name="healthz"),
+    path("feeds/", include("cleanasia.meetings.feed_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("cleanasia.portal.urls")),
@@ -24,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("staff/directory/", include("cleanasia.directory.urls")),
     path("staff/framework/", include("cleanasia.framework.urls")),
     path("staff/measures/", include("cleanasia.measures.urls")),
+    path("staff/meetings/", include("cleanasia.meetings.urls")),
+    path("meetings/", include("cleanasia.meetings.public_urls")),
     # Django admin is for administrators only (is_staff is granted with the admin role).
     path("admin/", admin.site.urls),
 )

@@ -13,6 +13,7 @@ from cleanasia.measures.api.views import (
     ProgressReportViewSet,
     ReportingPeriodViewSet,
 )
+from cleanasia.meetings.api import register_all as register_meetings_api
 
 from .schema import schema_settings
 from .views import ApiDocsView, ApiRedocView, TokenObtainView, api_not_found
@@ -30,6 +31,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("actuals", ActualViewSet, basename="actual")
 router.register("reporting-periods", ReportingPeriodViewSet, basename="reporting-period")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+register_meetings_api(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=schema_settings()), name="schema"),

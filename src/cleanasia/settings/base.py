@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cleanasia.framework",
     "cleanasia.portal",
     "cleanasia.measures",
+    "cleanasia.meetings",
     "cleanasia.api",
 ]
 
@@ -183,6 +184,15 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("CLEANASIA_FROM_EMAIL", "Clean Asia Platform <noreply@cleanasia.invalid>")
+# Absolute links in e-mails sent outside a request (invitations, confirmations, reminders from cron).
+CLEANASIA_SITE_URL = os.environ.get("CLEANASIA_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Uploads (meeting documents) ------------------------------------------
+CLEANASIA_MAX_UPLOAD_MB = int(os.environ.get("CLEANASIA_MAX_UPLOAD_MB", "20"))
+# A virus scanner run on every upload, e.g. "clamdscan --no-summary --fdpass" (the file path is appended);
+# a non-zero exit refuses the upload. Unset: uploads are recorded as not scanned.
+CLEANASIA_VIRUS_SCAN_COMMAND = os.environ.get("CLEANASIA_VIRUS_SCAN_COMMAND", "")
+CLEANASIA_VIRUS_SCAN_TIMEOUT = int(os.environ.get("CLEANASIA_VIRUS_SCAN_TIMEOUT", "120"))
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -272,6 +282,14 @@ SPECTACULAR_SETTINGS = {
         "FrameworkNodeKindEnum": "cleanasia.framework.models.NodeKind",
         "MeasureKindEnum": "cleanasia.measures.models.MeasureKind",
         "PeriodKindEnum": "cleanasia.measures.models.PeriodKind",
+        # Fields named status, kind and language carry different choices in several modules: name each set.
+        "LanguageEnum": "cleanasia.settings.base.LANGUAGES",
+        "MeasureStatusEnum": "cleanasia.measures.models.MeasureStatus",
+        "MeetingStatusEnum": "cleanasia.meetings.models.MeetingStatus",
+        "OutcomeStatusEnum": "cleanasia.meetings.models.OutcomeStatus",
+        "OutcomeKindEnum": "cleanasia.meetings.models.OutcomeKind",
+        "ElementKindEnum": "cleanasia.meetings.models.ElementKind",
+        "ActionStatusEnum": "cleanasia.meetings.models.ActionStatus",
         "ProgressStatusEnum": "cleanasia.measures.models.ProgressStatus",
     },
     # Swagger UI must not call swagger.io's online validator: the platform runs offline.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
@@ -63,6 +64,15 @@ ACTUAL_FIELDS = (
     "period__number",
     "period__starts_on",
 )
+
+
+def _decisions_behind(measure: Measure, user: Any) -> list[dict[str, Any]]:
+    """The meetings' decisions whose elements advance the measure (when the meetings module is installed)."""
+    if not django_apps.is_installed("cleanasia.meetings"):
+        return []
+    from cleanasia.meetings.selectors.outcomes import decisions_for_measure
+
+    return decisions_for_measure(measure=measure, user=user)
 
 
 def latest_actuals(indicator_ids: list[int]) -> dict[int, list[Actual]]:
@@ -138,6 +148,7 @@ class MeasureDetailView(LoginRequiredMixin, TemplateView):
             may_report=may_report,
             open_periods=open_periods,
             activities=list(permissions.visible(measure.activities.all(), user).order_by("code")),
+            meeting_decisions=_decisions_behind(measure, user),
         )
         return context
 
