@@ -127,7 +127,11 @@ def test_documents_follow_their_distribution_and_embargo(make_user):
         return {title.split(" ", 1)[1] for model, title in found("paper", user) if model == "document"}
 
     assert papers(None) == {"General paper", "Released paper"}
-    assert papers(make_user("focal_point")) == {"General paper", "Limited paper", "Released paper"}
+    assert papers(make_user("focal_point")) == {"General paper", "Limited paper", "Released paper"}, "VN is invited"
+    assert papers(make_user("expert")) == {"General paper", "Released paper"}, "limited: participants only"
+    outsider = make_user("focal_point", country="KR")
+    assert papers(outsider) == {"General paper", "Released paper"}
+    assert core_search.search("limited paper", user=outsider).count() == 0, "not even counted"
     assert papers(make_user("secretariat")) == {
         "General paper",
         "Limited paper",

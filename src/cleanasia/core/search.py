@@ -171,6 +171,7 @@ class Searchable:
     select_related: tuple[str, ...]
     prefetch_related: tuple[str, ...]
     dependants: Callable[[Any], Iterable[QuerySet]] | None
+    filter_by_policy: bool = False
     translated: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -229,6 +230,7 @@ def register_searchable(
     select_related: Sequence[str] = (),
     prefetch_related: Sequence[str] = (),
     dependants: Callable[[Any], Iterable[QuerySet]] | None = None,
+    filter_by_policy: bool = False,
 ) -> None:
     """Index `model`'s records and keep them indexed as they are saved and deleted.
 
@@ -244,6 +246,9 @@ def register_searchable(
     - `date(record)`: newer records rank first among equal matches.
     - `dependants(record)`: querysets of registered records whose access derives from this
       one (a meeting's documents); they are re-checked when its access changes.
+    - `filter_by_policy`: also filter this model's results in SQL through its permission
+      policy, for readers who are not the secretariat. For rules no stored level can say
+      (a document for the participants of its meeting), so that counts and pages stay exact.
     """
     titles = (title,) if isinstance(title, str) else tuple(title)
 
@@ -262,6 +267,7 @@ def register_searchable(
         select_related=tuple(select_related),
         prefetch_related=tuple(prefetch_related),
         dependants=dependants,
+        filter_by_policy=filter_by_policy,
         translated=frozenset(translated_base_fields(model) & {*titles, *text_fields}),
     )
     _REGISTRY[model] = searchable
@@ -647,9 +653,16 @@ def search(
     condition = readable_by(user)
     if condition is not None:
         matching = matching.filter(condition)
+    chosen = [s for s in registered() if only is None or s.model in only]
+    types = ContentType.objects.get_for_models(*[s.model for s in chosen])
     if only is not None:
-        types = ContentType.objects.get_for_models(*only).values()
-        matching = matching.filter(content_type__in=[t.pk for t in types])
+        matching = matching.filter(content_type__in=[t.pk for t in types.values()])
+    if not is_secretariat(user):
+        for searchable in chosen:
+            if searchable.filter_by_policy:
+                allowed = visible(searchable.model._default_manager.all(), user).values("pk")
+                content_type = types[searchable.model]
+                matching = matching.filter(~Q(content_type=content_type) | Q(object_id__in=allowed))
     language = language or settings.LANGUAGE_CODE
     # The record's entry in the reader's language, if it matches too (all its entries have the same readers).
     in_language = SearchEntry.objects.filter(

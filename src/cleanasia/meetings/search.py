@@ -2,12 +2,14 @@
 
 Imported at start-up (MeetingsConfig.ready), so that saving one of these
 records keeps the index current (core.search). Who may read an entry follows
-the policies: a document by its distribution (general: the public; limited:
-signed-in users; restricted: the secretariat) and embargo, within its meeting;
-an outcome by its level, never as a draft, within its meeting; an element
-with its outcome. The policies have the last word on each page of results
-(a focal point also sees the meetings their country is invited to, whatever
-their level; search shows them by level only).
+the policies: a meeting by its level; a document by its distribution (general:
+the public; limited: signed-in users, narrowed in SQL by the document policy to
+the meeting's participants and invited focal points; restricted: the
+secretariat) and embargo, within its meeting; an outcome by its level, never as
+a draft, within its meeting; an element with its outcome. The policies have the
+last word on each page of results. Search may show less than the meeting pages:
+a focal point also sees the meetings their country is invited to whatever their
+level there, and finds them in search by level only.
 
 Named groups are read from each record when its visibility is "named groups"
 (one query for those records only; prefetching them for every record would
@@ -77,10 +79,12 @@ register_searchable(
     text_fields=(),
     url=lambda document: [
         ("doc-detail", [document.pk]),
-        ("doc-public", [document.pk]),
+        ("doc-list", [document.meeting_id]),  # the public pages list a meeting's documents
         *_meeting_links(document.meeting_id),
     ],
     access=document_access,
+    # Limited documents are for the meeting's participants and invited focal points: the policy says who.
+    filter_by_policy=True,
     date=lambda document: document.issued_on or document.meeting.starts_at,
     select_related=("meeting",),
 )
