@@ -17,6 +17,7 @@ Prints the seeding time and the tables, and appends them to bench/results/latest
 """
 
 import argparse
+import dataclasses
 import http.client
 import statistics
 import tempfile
@@ -36,16 +37,19 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from cleanasia.accounts.models import User
 from cleanasia.meetings.models import Meeting
-user = User.objects.get(email="secretariat@demo.cleanasia.invalid")
-device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-store = import_module(settings.SESSION_ENGINE).SessionStore()
-store["_auth_user_id"] = str(user.pk)
-store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-store["_auth_user_hash"] = user.get_session_auth_hash()
-store["otp_device_id"] = device.persistent_id
-store.create()
+for label, email in (("secretariat", "secretariat@demo.cleanasia.invalid"),
+                     ("focal-point", "focal-point-vn@demo.cleanasia.invalid")):
+    user = User.objects.get(email=email)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    if device is not None:
+        store["otp_device_id"] = device.persistent_id
+    store.create()
+    print("SESSION", label, settings.SESSION_COOKIE_NAME, store.session_key)
 meeting = Meeting.objects.filter(is_demo=True).annotate(n=Count("element_updates")).order_by("-n", "pk").first()
-print("SESSION", settings.SESSION_COOKIE_NAME, store.session_key)
 print("MEETING", meeting.pk, meeting.n)
 translation.activate("ja")
 for name in ("meetings:meeting-detail", "meetings:action-status", "meetings:action-status-pdf", "meetings:search"):
@@ -106,23 +110,29 @@ def main() -> None:
         cleanasia("collectstatic", "--noinput", env=env)
         out = cleanasia("shell", "-c", SESSION_SNIPPET, env=env)
         pages: dict[str, str] = {}
-        headers: dict[str, str] = {}
+        sessions: dict[str, dict[str, str]] = {}
         updates = "?"
         for line in out.splitlines():
             kind, *rest = line.split() or [""]
             if kind == "SESSION":
-                headers = {"Cookie": f"{rest[0]}={rest[1]}"}
+                sessions[rest[0]] = {"Cookie": f"{rest[1]}={rest[2]}"}
             elif kind == "MEETING":
                 updates = rest[1]
             elif kind == "PAGE":
                 pages[rest[0]] = rest[1]
             elif kind == "MISSING":
                 print(f"note: {rest[0]} does not exist yet; its row is skipped")
+        headers = sessions["secretariat"]
         with served(env) as port:
             baseline = time_path(port, "/healthz", requests=args.requests)
             rows = []
             if "meetings:meeting-detail" in pages:
                 rows.append(time_path(port, pages["meetings:meeting-detail"], requests=args.requests, headers=headers))
+                # The same page as Viet Nam's focal point: permission filters on every part.
+                focal = time_path(
+                    port, pages["meetings:meeting-detail"], requests=args.requests, headers=sessions["focal-point"]
+                )
+                rows.append(dataclasses.replace(focal, name=f"{focal.name} (as a focal point)"))
             if "meetings:search" in pages:
                 for query in SEARCHES:
                     path = f"{pages['meetings:search']}?q={quote(query)}"
@@ -134,7 +144,8 @@ def main() -> None:
             ]
     out_file = Path(__file__).parent / "results" / "latest.md"
     report(
-        f"Meetings module as the secretariat, demo scale {args.scale} ({20 * args.scale:,} meetings, "
+        f"Meetings module as the secretariat (and a focal point where said), demo scale {args.scale} "
+        f"({20 * args.scale:,} meetings, "
         f"{1000 * args.scale:,} action items, {5000 * args.scale:,} updates; the meeting timed has {updates} "
         f"updates; seed_demo {seconds:.0f} s, seconds when BENCH_DATABASE_URL names a database seeded already), "
         f"{args.requests} requests × 4 connections, gunicorn 2 workers",

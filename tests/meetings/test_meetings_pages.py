@@ -9,6 +9,7 @@ from copy import deepcopy
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -246,13 +247,79 @@ def test_the_hub_runs_a_fixed_number_of_queries(role, client_for, hanoi, django_
     url = reverse("meetings:meeting-detail", args=[hanoi.pk])
     _grow(hanoi, 2)
     client.get(url)  # warm the per-process caches (content types, navigation discovery)
+    cache.clear()  # the areas' sections too: count the queries of a full rendering
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    _grow(hanoi, 12)
+    _grow(hanoi, 12)  # raises the data generation: the next request renders everything again
     with django_assert_max_num_queries(len(few)):
         response = client.get(url)
     assert response.content.decode().count('<tr id="item-') == AgendaItem.objects.filter(meeting=hanoi).count()
     assert len(few) <= 40
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url).content.decode()
+    assert again.count('<tr id="item-') == response.content.decode().count('<tr id="item-')
+    assert len(cached) < len(few), "the sections come from the cache until the data changes"
+
+
+def _paper(meeting, number, *, distribution="general"):
+    return Document.objects.create(
+        meeting=meeting,
+        symbol=f"EAS-EMM/3/INF.{number}",
+        base_symbol=f"EAS-EMM/3/INF.{number}",
+        doc_type="information_paper",
+        title_en=f"Paper number {number}",
+        distribution=distribution,
+    )
+
+
+def test_the_hubs_sections_are_rendered_once_until_the_meetings_data_changes(client_for, hanoi, monkeypatch):
+    client, _user = client_for(Role.SECRETARIAT)
+    url = reverse("meetings:meeting-detail", args=[hanoi.pk])
+    renderings = []
+    real = selectors.meeting_sections
+
+    def counted(**kwargs):
+        renderings.append(kwargs["meeting"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "meeting_sections", counted)
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert renderings == [hanoi.pk], "the second request reuses the rendering"
+    assert "EAS-EMM/3/WP.1" in first
+    assert "EAS-EMM/3/WP.1" in second
+    _paper(hanoi, 77)  # any save of the meetings data raises the generation
+    assert "EAS-EMM/3/INF.77" in client.get(url).content.decode()
+    assert renderings == [hanoi.pk, hanoi.pk]
+
+
+def test_a_cached_section_is_never_shown_to_another_reader(client_for, hanoi):
+    _paper(hanoi, 78, distribution="restricted")
+    _paper(hanoi, 79, distribution="limited")
+    url = reverse("meetings:meeting-detail", args=[hanoi.pk])
+    staff, _ = client_for(Role.SECRETARIAT)
+    assert "EAS-EMM/3/INF.78" in staff.get(url).content.decode()
+    CountryFactory(code="KH")
+    hanoi.invited_countries.add(CountryFactory(code="TH"))
+    focal, focal_user = client_for(Role.FOCAL_POINT, country="KH")
+    html = focal.get(url).content.decode()
+    assert "EAS-EMM/3/WP.1" in html, "the general paper is listed for the focal point"
+    assert "EAS-EMM/3/INF.78" not in html, "the restricted one stays the secretariat's"
+    assert "EAS-EMM/3/INF.79" not in html, "limited: Cambodia is not invited"
+    # A role granted since changes the key at once: focal point of an invited country, they read the limited paper.
+    focal_user.role_assignments.create(role=Role.FOCAL_POINT, country_id="TH")
+    html = focal.get(url).content.decode()
+    assert "EAS-EMM/3/INF.79" in html
+    assert "EAS-EMM/3/INF.78" not in html
+
+
+def test_a_cached_page_is_no_permission_once_the_meeting_is_restricted(client_for, hanoi):
+    url = reverse("meetings:meeting-detail", args=[hanoi.pk])
+    expert, _ = client_for(Role.EXPERT)
+    assert expert.get(url).status_code == 200
+    hanoi.visibility = "secretariat"
+    hanoi.save()
+    assert expert.get(url).status_code == 404, "the cached page went with the data generation"
 
 
 # --- forms ---------------------------------------------------------------------------------------------

@@ -111,3 +111,18 @@ def get_visible_or_404(qs: QuerySet, user: Any, **lookup: Any) -> models.Model:
         return visible(qs, user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def access_fingerprint(user: Any) -> tuple:
+    """What decides what `user` sees, as a cache-key part: who they are, their roles in force and groups.
+
+    Two requests with the same fingerprint see the same rows of the same data, so a
+    page part cached per data generation (core.cache) may be shared between them.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return ("anonymous",)
+    roles = sorted(
+        (a.role, a.country_id or "", a.scope_type or "", a.scope_id or 0) for a in getattr(user, "active_roles", ())
+    )
+    groups = sorted(user.groups.values_list("pk", flat=True))
+    return ("user", user.pk, user.is_superuser, tuple(roles), tuple(groups))

@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.history import mark_action
-from cleanasia.core.pdf import render_pdf
 from cleanasia.core.permissions import CHANGE, can, is_secretariat
 from cleanasia.directory.models import Country
 
@@ -170,12 +169,13 @@ def element_update_record(
 
 def action_status_pdf(*, user: Any, meeting: Meeting, language: str) -> bytes:
     """The status of action items before `meeting`, as a PDF in `language` (Japanese font embedded)."""
+    from ..exports.action_status import action_status_document
     from ..selectors.followup import action_status_for
 
     # Labels (statuses, addressees) in the document's language, not the page's.
     with translation.override(language):
         status = action_status_for(user=user, meeting=meeting, language=language)
-    return render_pdf("meetings/outcomes/action_status_pdf.html", {"status": status}, language=language)
+    return action_status_document(status, language=language)
 
 
 def action_status_issue(*, actor: Any, meeting: Meeting, languages: tuple[str, ...] = LANGUAGES) -> Document:

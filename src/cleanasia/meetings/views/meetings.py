@@ -18,18 +18,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cleanasia.core import permissions
+from cleanasia.core import cache, permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
 from cleanasia.core.views.history import display_value
 from cleanasia.directory.models import Country, Organisation
 
+from ..apps import CACHE_NAMESPACE
 from ..models import Meeting, MeetingFormat, MeetingSeries, MeetingStatus
 from ..selectors import meetings as selectors
 from ..services import meetings as services
@@ -302,24 +304,52 @@ class MeetingListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class MeetingDetailView(LoginRequiredMixin, TemplateView):
+# The page changes with the meetings data (any save raises the generation at once) and with time (an embargo
+# ends, a deadline passes, an item falls overdue): hence the date in the key and a short lifetime.
+PAGE_TIMEOUT = 60
+
+
+def meeting_page(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The meeting page's title, breadcrumb and body, rendered once per data generation and reader's access.
+
+    The body reads across the agenda, delegations, documents and outcomes
+    through the reader's permission filters: building those queries is most of
+    the page's cost. What a reader may see, the meeting included, is decided by
+    the meetings data and their roles and groups in force, so the key holds the
+    data generation and the reader's access fingerprint (their id among it: a
+    focal point's own delegation is theirs alone); a cached body is therefore
+    also a permission already checked. A meeting the reader may not see raises
+    Http404 and nothing is cached. The body holds no per-session value (no CSRF token).
+    """
+    user = request.user
+    key = ("meeting-page", pk, get_language(), timezone.localdate().isoformat(), permissions.access_fingerprint(user))
+
+    def render_page() -> dict[str, Any]:
+        meeting = selectors.meeting_get_for(user=user, pk=pk)
+        meeting.badge = status_badge(meeting)
+        context = {
+            "meeting": meeting,
+            "agenda": selectors.agenda_for(user=user, meeting=meeting),
+            "sections": selectors.meeting_sections(meeting=meeting, user=user),
+            "may_change": permissions.can(user, permissions.CHANGE, meeting),
+        }
+        language = (get_language() or "ja")[:2]
+        name = getattr(meeting, f"title_{language}", "") or meeting.title_en or meeting.title_ja
+        title = f"{meeting.series.code}/{meeting.ordinal} {name}"
+        return {
+            "title": title,
+            "here": f"{meeting.series.code}/{meeting.ordinal}",
+            "body": render_to_string("meetings/meetings/includes/meeting_body.html", context, request=request),
+        }
+
+    return cache.cached_aggregate(CACHE_NAMESPACE, key, render_page, timeout=PAGE_TIMEOUT)
+
+
+class MeetingDetailView(LoginRequiredMixin, View):
     """The meeting page: its facts, invited countries and agenda, then each area's section."""
 
-    template_name = "meetings/meetings/meeting_detail.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        meeting = selectors.meeting_get_for(user=user, pk=kwargs["pk"])
-        meeting.badge = status_badge(meeting)
-        context.update(
-            meeting=meeting,
-            agenda=selectors.agenda_for(user=user, meeting=meeting),
-            sections=selectors.meeting_sections(meeting=meeting, user=user),
-            may_change=permissions.can(user, permissions.CHANGE, meeting),
-            here=f"{meeting.series.code}/{meeting.ordinal}",
-        )
-        return context
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return render(request, "meetings/meetings/meeting_detail.html", {"page": meeting_page(request, pk)})
 
 
 class MeetingCreateView(LoginRequiredMixin, View):
