@@ -65,6 +65,7 @@ def test_the_focal_point_registers_and_submits_and_the_secretariat_approves_thro
 
 def test_refusals_name_the_field(client_for):
     focal, _fp = client_for(Role.FOCAL_POINT)
+    focal.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the API answers in the language asked for
     late = make_meeting(registration_deadline=timezone.now() - dt.timedelta(days=1))
     body = problem(post_json(focal, DELEGATIONS, {"meeting": late.pk, "country": "VN"}), 400)
     assert error_fields(body) == {"registration_deadline"}

@@ -162,6 +162,7 @@ def test_the_download_log_lists_who_downloaded_what(documents, client_for):
 
 def test_an_upload_whose_content_does_not_match_is_a_problem_naming_the_file(documents, client_for):
     client, _user = client_for(Role.SECRETARIAT)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message in the language asked for
     general = documents["revision"]
     body = problem(client.post(f"{URL}{general.pk}/files/", {"language": "en", "file": upload("pdf", "x.xlsx")}), 400)
     [error] = body["errors"]

@@ -7,6 +7,7 @@ and records nothing.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -105,7 +106,9 @@ def test_a_meeting_start_reminder_goes_to_the_invited_focal_points_once_and_move
     ReminderRule.objects.create(meeting=meeting, anchor=ReminderAnchor.MEETING_START, offset=dt.timedelta(days=7))
     assert notices_send(now=now)["by_kind"] == {"meeting_start": 2}
     assert recipients() == sorted([vn.email, th.email])
-    assert "starts on" in mail.outbox[0].subject
+    # In each recipient's language, the date as that language writes it (both prefer Japanese, the default).
+    assert "に開始されます" in mail.outbox[0].subject
+    assert f"{meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.time_zone)).year}年" in mail.outbox[0].subject
     mail.outbox.clear()
     assert notices_send(now=now)["sent"] == 0
 

@@ -128,6 +128,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each process keeps its own cache (no cache server to run, the deployment may be a single host); what
+# is cached is keyed by data generations held in the database (core.cache), so every worker sees a change
+# at once. Room for the meeting pages of a few hundred readers (about 20 KB each).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cleanasia",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CLEANASIA_CACHE_ENTRIES", "3000"))},
+    }
+}
+
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

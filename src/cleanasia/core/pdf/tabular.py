@@ -89,37 +89,49 @@ _widths: dict[str, dict[str, float]] = {}
 
 def _width(text: str, font: str) -> float:
     """Width of `text` at 1 pt in `font`, from a per-character cache."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     known = _widths.setdefault(font, {})
     total = 0.0
     for char in text:
         width = known.get(char)
         if width is None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
             width = known[char] = stringWidth(char, font, 1)
         total += width
     return total
 
 
 def wrap(text: str, width: float, *, font: str = REGULAR, size: float = 7.5) -> str:
-    """`text` with line breaks so that no line is wider than `width` points at `size` in `font`."""
+    """`text` with line breaks so that no line is wider than `width` points at `size` in `font`.
+
+    Each token is measured once; `used` is the line's width with its trailing
+    spaces, which take no room when the line breaks there.
+    """
     limit = width / size
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for token in _TOKEN.findall(paragraph):
-            # Spaces at the end of a line take no room: measure without them.
-            if line.strip() and _width((line + token).rstrip(), font) > limit:
+            word = token.rstrip()
+            if not word:  # spaces: kept inside a line, dropped at its start
+                if line:
+                    line, used = line + token, used + _width(token, font)
+                continue
+            word_width = _width(word, font)
+            if line and used + word_width > limit:
                 lines.append(line.rstrip())
-                line = token.lstrip()
-            else:
-                line += token
+                line, used = "", 0.0
+            trailing = _width(token[len(word) :], font)
+            line, used = line + token, used + word_width + trailing
+            if used - trailing <= limit:
+                continue
             while len(line.rstrip()) > 1 and _width(line.rstrip(), font) > limit:  # wider than the column: cut
                 cut = len(line.rstrip()) - 1
                 while cut > 1 and _width(line[:cut], font) > limit:
                     cut -= 1
                 lines.append(line[:cut])
                 line = line[cut:]
+                used = _width(line, font)
         lines.append(line.rstrip())
     return "\n".join(lines)
 

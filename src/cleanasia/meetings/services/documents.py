@@ -393,8 +393,10 @@ def document_create(
             symbol = _original_symbol(meeting, doc_type, symbol)
             base_symbol = symbol
         else:
-            # Locked so that two revisions of one document cannot both replace it.
-            concerns = Document.objects.select_for_update().select_related("replaced_by").get(pk=concerns.pk)
+            # Locked so that two revisions of one document cannot both replace it (its row only: PostgreSQL
+            # refuses FOR UPDATE on the nullable side of the join to replaced_by).
+            locked = Document.objects.select_for_update(of=("self",)).select_related("replaced_by")
+            concerns = locked.get(pk=concerns.pk)
             _check_concerns(meeting, suffix_kind, concerns)
             symbol = _supplement_symbol(suffix_kind, concerns, symbol)
             base_symbol = concerns.base_symbol

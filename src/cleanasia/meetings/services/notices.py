@@ -84,9 +84,11 @@ def in_language(obj: Any, name: str, language: str) -> str:
     return getattr(obj, f"{name}_{language}", "") or getattr(obj, f"{name}_{other}", "") or getattr(obj, name, "")
 
 
-def local_time(meeting: Meeting, moment: dt.datetime) -> str:
+def local_time(meeting: Meeting, moment: dt.datetime, language: str) -> str:
+    """`moment` at the venue, written as the recipient's language writes dates (2026年12月4日 19:39 / 4 December…)."""
     local = timezone.localtime(moment, ZoneInfo(meeting.time_zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({meeting.time_zone})"
+    with translation.override(language):
+        return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({meeting.time_zone})"
 
 
 def focal_point_users(countries: Iterable[Any]) -> dict[str, list[Any]]:
@@ -132,9 +134,11 @@ def _meeting_context(meeting: Meeting, language: str) -> dict[str, Any]:
         "meeting_place": ", ".join(
             part for part in (in_language(meeting, "venue", language), in_language(meeting, "city", language)) if part
         ),
-        "starts": local_time(meeting, meeting.starts_at),
-        "ends": local_time(meeting, meeting.ends_at),
-        "deadline": local_time(meeting, meeting.registration_deadline) if meeting.registration_deadline else "",
+        "starts": local_time(meeting, meeting.starts_at, language),
+        "ends": local_time(meeting, meeting.ends_at, language),
+        "deadline": (
+            local_time(meeting, meeting.registration_deadline, language) if meeting.registration_deadline else ""
+        ),
     }
 
 
