@@ -1,5 +1,5 @@
 """Meetings module under load: the meeting page, the status of action items (page and PDF) and search, as the
-secretariat, against /healthz of the same run.
+secretariat (the meeting page also as Viet Nam's focal point), against /healthz of the same run.
 
 Usage: .venv/bin/python bench/meetings.py [--scale 20] [--requests 200]
 (BENCH_DATABASE_URL=postgres://... to run on PostgreSQL instead of a fresh SQLite file; pointing it at a
