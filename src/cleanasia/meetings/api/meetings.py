@@ -181,9 +181,7 @@ class MeetingSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         body = MeetingSeriesUpdateBody(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
-        version = changes.pop("version", None)
-        if version is None:
-            raise serializers.ValidationError({"version": [_("Send the version you read.")]})
+        version = _version(changes)
         updated = services.series_update(actor=request.user, series=series, expected_version=version, changes=changes)
         return self._respond(updated)
 

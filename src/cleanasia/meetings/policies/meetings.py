@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -104,11 +105,12 @@ def series_filter(user: Any) -> Q | None:
     return condition
 
 
-class _SecretariatWritesPolicy(PermissionPolicy):
-    """Reading by `condition`; every change by the secretariat; deleting by nobody."""
+class SecretariatWritesPolicy(PermissionPolicy):
+    """Reading by a condition (a function of the user giving a Q, or None for all); every change by the
+    secretariat; deleting by nobody."""
 
-    def condition(self, user: Any) -> Q | None:
-        raise NotImplementedError
+    def __init__(self, condition: Callable[[Any], Q | None]) -> None:
+        self.condition = condition
 
     def visible(self, qs: QuerySet, user: Any) -> QuerySet:
         condition = self.condition(user)
@@ -124,19 +126,9 @@ class _SecretariatWritesPolicy(PermissionPolicy):
         return is_secretariat(user)
 
 
-class MeetingPolicy(_SecretariatWritesPolicy):
-    def condition(self, user: Any) -> Q | None:
-        return meeting_filter(user)
-
-
-class MeetingSeriesPolicy(_SecretariatWritesPolicy):
-    def condition(self, user: Any) -> Q | None:
-        return series_filter(user)
-
-
-class AgendaItemPolicy(_SecretariatWritesPolicy):
-    def condition(self, user: Any) -> Q | None:
-        return meeting_filter(user, "meeting")
+def agenda_item_filter(user: Any) -> Q | None:
+    """An agenda item is seen with its meeting."""
+    return meeting_filter(user, "meeting")
 
 
 class CalendarFeedTokenPolicy(PermissionPolicy):
@@ -151,7 +143,7 @@ class CalendarFeedTokenPolicy(PermissionPolicy):
         return obj is None or getattr(obj, "user_id", None) == user.pk
 
 
-register_policy(Meeting, MeetingPolicy())
-register_policy(MeetingSeries, MeetingSeriesPolicy())
-register_policy(AgendaItem, AgendaItemPolicy())
+register_policy(Meeting, SecretariatWritesPolicy(meeting_filter))
+register_policy(MeetingSeries, SecretariatWritesPolicy(series_filter))
+register_policy(AgendaItem, SecretariatWritesPolicy(agenda_item_filter))
 register_policy(CalendarFeedToken, CalendarFeedTokenPolicy())
