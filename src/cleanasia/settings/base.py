@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cleanasia.portal",
     "cleanasia.measures",
     "cleanasia.meetings",
+    "cleanasia.network",
     "cleanasia.api",
 ]
 

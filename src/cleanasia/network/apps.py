@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    """The Asian Environmental Research and Training Network: working groups, experts, research, training,
+    know-how packages."""
+
+    name = "cleanasia.network"
+    label = "network"
+    verbose_name = _("Research and training network")
