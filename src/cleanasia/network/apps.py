@@ -9,3 +9,7 @@ class NetworkConfig(AppConfig):
     name = "cleanasia.network"
     label = "network"
     verbose_name = _("Research and training network")
+
+    def ready(self) -> None:
+        # Importing registers the policies (one submodule per area) and their action labels.
+        from . import policies  # noqa: F401

@@ -1,0 +1,7 @@
+"""Permission policies of the network module, one submodule per area; importing this package registers them all."""
+
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
