@@ -217,6 +217,24 @@ class SurveyResponse(models.Model):
         return f"{self.session} — {self.submitted_on:%Y-%m-%d}"
 
 
+class SurveyToken(models.Model):
+    """A one-time token of the anonymous survey: only its hash and the day it was used, never whom it was
+    given to (services.training.survey_tokens_issue stores the rows shuffled)."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="survey_tokens", verbose_name=_("session")
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    used_on = models.DateField(_("used on"), null=True, blank=True)  # the day only, like SurveyResponse.submitted_on
+
+    class Meta:
+        verbose_name = _("survey token")
+        verbose_name_plural = _("survey tokens")
+
+    def __str__(self) -> str:
+        return f"{self.session} — {'used' if self.used_on else 'unused'}"
+
+
 class Certificate(DomainModel):
     nomination = models.OneToOneField(
         TraineeNomination, on_delete=models.PROTECT, related_name="certificate", verbose_name=_("trainee")

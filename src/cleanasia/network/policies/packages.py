@@ -1,0 +1,142 @@
+"""Who sees and changes know-how packages, their case studies and the register of country needs; the action
+codes of their services.
+
+- KnowHowPackage: by its visibility level (the catalogue is public where the secretariat says so); the
+  secretariat is the only one to create or change. Nothing is deleted.
+- PackageCase: seen with its package; changed by the secretariat.
+- CountryNeed: the secretariat and the focal points of the need's country, whatever the level; others
+  only as its visibility level allows (public only when it says public). Focal points submit needs for
+  their own country and edit them until the secretariat has matched or closed them; only the
+  secretariat changes a need's status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cleanasia.core.audit import register_action
+from cleanasia.core.permissions import (
+    ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
+    PermissionPolicy,
+    is_secretariat,
+    register_policy,
+    visibility_filter,
+)
+
+from ..models import CountryNeed, KnowHowPackage, NeedStatus, PackageCase
+
+# Actions beyond the generic ones.
+SET_STATUS = "set_status"
+
+# A need stays its country's to edit until the secretariat has matched or closed it.
+EDITABLE_BY_COUNTRY = (NeedStatus.SUBMITTED, NeedStatus.ACKNOWLEDGED)
+
+# Action codes written by services/packages.py.
+PACKAGE_CREATED = "network.package.created"
+PACKAGE_UPDATED = "network.package.updated"
+CASE_ADDED = "network.package_case.added"
+CASE_UPDATED = "network.package_case.updated"
+NEED_SUBMITTED = "network.need.submitted"
+NEED_UPDATED = "network.need.updated"
+NEED_STATUS_SET = "network.need.status_set"
+
+for _code, _label in (
+    (PACKAGE_CREATED, _("Know-how package created")),
+    (PACKAGE_UPDATED, _("Know-how package changed")),
+    (CASE_ADDED, _("Case study added")),
+    (CASE_UPDATED, _("Case study changed")),
+    (NEED_SUBMITTED, _("Country need submitted")),
+    (NEED_UPDATED, _("Country need changed")),
+    (NEED_STATUS_SET, _("Status of the country need changed")),
+):
+    register_action(_code, _label)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def user_countries(user: Any) -> set[str]:
+    """ISO codes of the countries the user is a focal point for (empty when signed out)."""
+    return set(getattr(user, "focal_point_countries", set()) or set()) if _signed_in(user) else set()
+
+
+def may_submit_for(user: Any, country_code: str) -> bool:
+    """Whether `user` may register a need of that country: its focal points and the secretariat."""
+    return is_secretariat(user) or country_code in user_countries(user)
+
+
+def package_filter(user: Any, prefix: str = "") -> Q | None:
+    """The Q limiting packages (or rows under a package, through `prefix`) to what `user` sees; None: all."""
+    condition = visibility_filter(user, KnowHowPackage)
+    if condition is None or not prefix:
+        return condition
+    return Q(**{f"{prefix}__in": KnowHowPackage.objects.filter(condition).values("pk")})
+
+
+def need_filter(user: Any) -> Q | None:
+    """The Q limiting needs to what `user` sees; None: all (the secretariat)."""
+    condition = visibility_filter(user, CountryNeed)
+    if condition is None:
+        return None
+    countries = user_countries(user)
+    if countries:
+        condition |= Q(country_id__in=countries)
+    return condition
+
+
+class _SecretariatWritesPolicy(PermissionPolicy):
+    """Reading by `condition`; every change by the secretariat; deleting by nobody."""
+
+    def condition(self, user: Any) -> Q | None:
+        raise NotImplementedError
+
+    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
+        condition = self.condition(user)
+        return qs if condition is None else qs.filter(condition)
+
+    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
+        if action == DELETE:
+            return False
+        if action == VIEW:
+            if obj is None or is_secretariat(user):
+                return True
+            return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
+        return is_secretariat(user)
+
+
+class KnowHowPackagePolicy(_SecretariatWritesPolicy):
+    def condition(self, user: Any) -> Q | None:
+        return package_filter(user)
+
+
+class PackageCasePolicy(_SecretariatWritesPolicy):
+    def condition(self, user: Any) -> Q | None:
+        return package_filter(user, "package")
+
+
+class CountryNeedPolicy(_SecretariatWritesPolicy):
+    """Needs: their country's focal points submit and edit (until matched or closed); the secretariat decides."""
+
+    def condition(self, user: Any) -> Q | None:
+        return need_filter(user)
+
+    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
+        if action in (ADD, CHANGE) and not is_secretariat(user):
+            countries = user_countries(user)
+            if obj is None:
+                return bool(countries)
+            return isinstance(obj, CountryNeed) and obj.country_id in countries and obj.status in EDITABLE_BY_COUNTRY
+        return super().can(user, action, obj)
+
+
+register_policy(KnowHowPackage, KnowHowPackagePolicy())
+register_policy(PackageCase, PackageCasePolicy())
+register_policy(CountryNeed, CountryNeedPolicy())
