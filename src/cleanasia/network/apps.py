@@ -11,5 +11,5 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Research and training network")
 
     def ready(self) -> None:
-        # Importing registers the policies (one submodule per area) and their action labels.
-        from . import policies  # noqa: F401
+        # Importing registers the policies (one submodule per area), their action labels and the search index.
+        from . import policies, search  # noqa: F401

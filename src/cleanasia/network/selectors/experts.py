@@ -1,0 +1,265 @@
+"""Reads of the expert directory for pages, the API and exports, always through the expert policy.
+
+`expert_search` finds experts by a Japanese or English query through the
+platform's search index (bigrams: 大気 finds 大気汚染), then filters by field,
+country, language, exact keyword and state in SQL, one page at a time, in a
+fixed number of queries whatever the page holds.
+
+What a reader gets of an expert is decided per row (`expert_row`): everyone who
+may see the expert gets the public fields; contact details (e-mail address,
+telephone) and the record's administration (state, consent, nominator,
+version) only the secretariat, the person and the focal points of the
+expert's country (policy VIEW_CONTACT). Rows carry values, never the person
+record, so a page cannot reach what the reader may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.utils import timezone, translation
+
+from cleanasia.core import search as core_search
+from cleanasia.core.models import SearchEntry, SearchGram
+from cleanasia.core.permissions import can, get_visible_or_404, visible
+from cleanasia.directory.models import Affiliation, Country, Person
+
+from .. import search as _registrations  # noqa: F401  (the index knows the experts; also imported at start-up)
+from ..models import ExpertProfile, Field
+from ..policies.experts import VIEW_CONTACT
+from ..services.experts import keywords_normalise
+
+PAGE_SIZE = 20
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or "ja")[:2]
+
+
+def _in_language(record: Any, name: str, language: str) -> str:
+    """A translated field in `language`, else in the other language."""
+    other = "en" if language == "ja" else "ja"
+    return getattr(record, f"{name}_{language}", "") or getattr(record, f"{name}_{other}", "") or ""
+
+
+def _code(value: Any) -> str:
+    return str(getattr(value, "pk", value) or "").strip()
+
+
+def keyword_q(keyword: str) -> Q:
+    """Experts having `keyword` as one of their keywords (one a line), in any case."""
+    wanted = keywords_normalise([keyword])
+    return (
+        Q(keywords__iexact=wanted)
+        | Q(keywords__istartswith=f"{wanted}\n")
+        | Q(keywords__iendswith=f"\n{wanted}")
+        | Q(keywords__icontains=f"\n{wanted}\n")
+    )
+
+
+def index_matches(query: str) -> QuerySet:
+    """The ids of the experts whose index entry contains `query` (a subquery), found as core.search finds
+    entries: the candidates have the query's rarest bigrams (or, for one character, a gram starting with it),
+    and a substring test on the normalised text confirms them.
+
+    Not core.search.search(): that also filters the entries by their stored readers and the expert policy
+    and picks one entry per language, which here would cost as much again (the selector applies the policy
+    to the experts themselves, and an expert is one row whichever of their entries matched).
+    """
+    q = core_search.normalise(query)[: core_search.MAX_QUERY_LENGTH].strip()
+    grams = core_search._rarest(core_search.query_grams(q))
+    if grams:
+        candidates = (
+            SearchGram.objects.filter(gram__in=grams)
+            .values("entry_id")
+            .annotate(found=Count("*"))
+            .filter(found=len(grams))
+            .values("entry_id")
+        )
+    else:
+        candidates = SearchGram.objects.filter(core_search._starting_with(q[0])).values("entry_id")
+    return SearchEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ExpertProfile), pk__in=candidates, text__contains=q
+    ).values("object_id")
+
+
+def _with_related(experts: QuerySet, *, history: bool) -> QuerySet:
+    """What a row shows, in a fixed number of queries: the person and country joined, fields, affiliations
+    (all of them for the detail, the current ones for a list) and, for the detail, publications."""
+    affiliations = Affiliation.objects.select_related("organisation").order_by("-started_on", "pk")
+    if not history:
+        today = timezone.localdate()
+        affiliations = affiliations.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    related = [
+        Prefetch("fields", queryset=Field.objects.order_by("position", "code")),
+        Prefetch("person__affiliations", queryset=affiliations, to_attr="shown_affiliations"),
+    ]
+    if history:
+        related.append("publications")
+    return experts.select_related("person__country", "nominated_by").prefetch_related(*related)
+
+
+def expert_search_queryset(
+    *,
+    user: Any,
+    query: str = "",
+    field: Field | str | None = None,
+    country: Country | str | None = None,
+    language: str | None = None,
+    keyword: str | None = None,
+    state: str | None = None,
+) -> QuerySet:
+    """The experts `user` may see matching the query and filters, ordered by name (not yet fetched)."""
+    experts = visible(ExpertProfile.objects.all(), user)
+    query = (query or "").strip()
+    if query:
+        experts = experts.filter(pk__in=index_matches(query))
+    # Field and country are tested per expert (EXISTS) rather than joined or listed (IN): planning without
+    # statistics, SQLite would otherwise probe each of the country's people (or the field's experts) against
+    # each expert the query matched, seconds at 20,000 experts, instead of reading the matches once.
+    if _code(field):
+        through = ExpertProfile.fields.through
+        experts = experts.filter(
+            Exists(through.objects.filter(expertprofile_id=OuterRef("pk"), field__code=_code(field)))
+        )
+    if _code(country):
+        experts = experts.filter(
+            Exists(Person.objects.filter(pk=OuterRef("person_id"), country_id=_code(country).upper()))
+        )
+    if language:
+        # The languages are a JSON list: a quoted code matches one element as text, on SQLite and PostgreSQL.
+        experts = experts.filter(languages__icontains=f'"{language.strip().lower()}"')
+    if keyword and keyword.strip():
+        experts = experts.filter(keyword_q(keyword))
+    if state:
+        experts = experts.filter(state=state)
+    return experts.order_by("person__name_en", "person__name_ja", "pk")
+
+
+def expert_search(
+    *,
+    user: Any,
+    query: str = "",
+    field: Field | str | None = None,
+    country: Country | str | None = None,
+    language: str | None = None,
+    keyword: str | None = None,
+    state: str | None = None,
+    page: int | str | None = 1,
+    page_size: int = PAGE_SIZE,
+    reader_language: str | None = None,
+) -> Page:
+    """A page of experts for `user`: its `object_list` holds rows (`expert_row`), public fields only for
+    readers who may not see the experts' contact details.
+
+    `query`: Japanese or English, any part of a name, keyword, field or organisation; `field`, `country`:
+    records or codes; `language`: an ISO 639-1 code; `keyword`: one of the expert's keywords, exactly (any
+    case); `state`: nominated, accepted or declined (readers who see only accepted experts get nothing else).
+    """
+    experts = expert_search_queryset(
+        user=user, query=query, field=field, country=country, language=language, keyword=keyword, state=state
+    )
+    number = _page_number(page)
+    found, total = _page_of(experts, number, page_size)
+    if not found and number > 1:  # past the last page (an old link): the last page, as Paginator.get_page does
+        number = max(1, -(-experts.count() // page_size))
+        found, total = _page_of(experts, number, page_size)
+    paginator = Paginator([], page_size)
+    paginator.count = total  # known from the page's own query
+    rows = [expert_row(expert, user=user, language=reader_language) for expert in found]
+    return Page(rows, number, paginator)
+
+
+def _page_number(page: int | str | None) -> int:
+    try:
+        return max(1, int(page or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _page_of(experts: QuerySet, number: int, page_size: int) -> tuple[list[ExpertProfile], int]:
+    """The experts of page `number` and how many match in all. One narrow query reads the page's ids with
+    the total (a window count over the same matches: the search runs once, not again for a count), another
+    the page's rows with what they show."""
+    start = (number - 1) * page_size
+    counted = experts.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+    page = list(counted[start : start + page_size])
+    if not page:
+        return [], 0
+    by_id = _with_related(ExpertProfile.objects.filter(pk__in=[pk for pk, _matches in page]), history=False).in_bulk()
+    return [by_id[pk] for pk, _matches in page], page[0][1]
+
+
+def _affiliation_row(affiliation: Affiliation, language: str) -> dict[str, Any]:
+    organisation = affiliation.organisation
+    return {
+        "organisation": organisation,
+        "organisation_name": _in_language(organisation, "name", language) or organisation.acronym,
+        "position": _in_language(affiliation, "position", language),
+        "started_on": affiliation.started_on,
+        "ended_on": affiliation.ended_on,
+    }
+
+
+def expert_row(expert: ExpertProfile, *, user: Any, language: str | None = None) -> dict[str, Any]:
+    """What `user` may read of one expert (fetched with `_with_related`). Contact details and the record's
+    administration are added only for the secretariat, the person and their country's focal points."""
+    language = _language(language)
+    person = expert.person
+    personal = can(user, VIEW_CONTACT, expert)
+    row: dict[str, Any] = {
+        "id": expert.pk,
+        "name": _in_language(person, "name", language),
+        "name_ja": person.name_ja,
+        "name_en": person.name_en,
+        "honorific": person.honorific,
+        "family_name": person.family_name,
+        "given_name": person.given_name,
+        "country": person.country,
+        "fields": list(expert.fields.all()),
+        "keywords": [k for k in expert.keywords.splitlines() if k.strip()],
+        "languages": list(expert.languages),
+        "orcid": expert.orcid or "",
+        "orcid_url": f"https://orcid.org/{expert.orcid}" if expert.orcid else "",
+        "biography": _in_language(expert, "biography", language),
+        "affiliations": [_affiliation_row(a, language) for a in person.shown_affiliations],
+        "personal": personal,
+    }
+    if personal:
+        row.update(
+            {
+                "email": person.email,
+                "phone": person.phone,
+                "state": expert.state,
+                "state_label": expert.get_state_display(),
+                "listed_publicly": expert.listed_publicly,
+                "listing_consent_on": expert.listing_consent_on,
+                "nominated_by": str(expert.nominated_by) if expert.nominated_by_id else "",
+                "decided_on": expert.decided_on,
+                "visibility": expert.visibility,
+                "version": expert.version,
+            }
+        )
+    return row
+
+
+def expert_detail_for(*, user: Any, expert_id: int, language: str | None = None) -> dict[str, Any]:
+    """One expert for `user` (Http404 when they may not see it, as when it does not exist): the row with the
+    whole affiliation history and the publications."""
+    expert = get_visible_or_404(_with_related(ExpertProfile.objects.all(), history=True), user, pk=expert_id)
+    row = expert_row(expert, user=user, language=language)
+    row["publications"] = [
+        {
+            "title": p.title,
+            "year": p.year,
+            "doi": p.doi,
+            "doi_url": f"https://doi.org/{p.doi}" if p.doi else "",
+            "url": p.url,
+            "citation": p.citation,
+        }
+        for p in sorted(expert.publications.all(), key=lambda p: (-(p.year or 0), p.title))
+    ]
+    return row
