@@ -27,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("staff/measures/", include("cleanasia.measures.urls")),
     path("staff/meetings/", include("cleanasia.meetings.urls")),
     path("meetings/", include("cleanasia.meetings.public_urls")),
+    path("staff/network/", include("cleanasia.network.urls")),
+    path("network/", include("cleanasia.network.public_urls")),
+    path("verify/", include("cleanasia.network.verify_urls")),
     # Django admin is for administrators only (is_staff is granted with the admin role).
     path("admin/", admin.site.urls),
 )

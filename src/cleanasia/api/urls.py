@@ -14,6 +14,7 @@ from cleanasia.measures.api.views import (
     ReportingPeriodViewSet,
 )
 from cleanasia.meetings.api import register_all as register_meetings_api
+from cleanasia.network.api import register_all as register_network_api
 
 from .schema import schema_settings
 from .views import ApiDocsView, ApiRedocView, TokenObtainView, api_not_found
@@ -32,6 +33,7 @@ router.register("actuals", ActualViewSet, basename="actual")
 router.register("reporting-periods", ReportingPeriodViewSet, basename="reporting-period")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 register_meetings_api(router)
+register_network_api(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=schema_settings()), name="schema"),

@@ -24,7 +24,7 @@ from ..models import (
     ProgressStatus,
     ReportRating,
 )
-from .charts import bar_chart, line_chart
+from cleanasia.core.charts import bar_chart, line_chart
 from .common import STATUS_ICONS, today
 
 COUNTRY_ROWS = 20  # the partner countries with most measures; the rest are a filter away

@@ -31,7 +31,7 @@ from ..models import (
     Result,
     Target,
 )
-from .charts import line_chart
+from cleanasia.core.charts import line_chart
 from .common import RATING_ICONS, effective_status, paginate, status_badge, today
 
 

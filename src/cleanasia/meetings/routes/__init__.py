@@ -6,12 +6,10 @@ namespace "meetings"), `public_urlpatterns` (at /<lang>/meetings/, namespace
 namespace "meetings_feeds").
 """
 
-import importlib
-import pkgutil
+import sys
+
+from cleanasia.core.modules import collect as _collect
 
 
 def collect(name: str) -> list:
-    patterns: list = []
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        patterns += getattr(importlib.import_module(f"{__name__}.{module.name}"), name, [])
-    return patterns
+    return _collect(sys.modules[__name__], name)

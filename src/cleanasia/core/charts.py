@@ -1,6 +1,6 @@
 """Tiny server-side SVG charts: bars and lines drawn from numbers, no JavaScript.
 
-Each chart is a dict the template `measures/includes/chart.html` renders as an
+Each chart is a dict the template `core/includes/chart.html` renders as an
 inline <svg role="img"> with a <title>, next to a <table> of the same data, so
 no one depends on seeing the drawing (WCAG 1.1.1, 1.4.1).
 """
