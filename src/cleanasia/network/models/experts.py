@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cleanasia.core.history import historied
 from cleanasia.core.models import DomainModel, VisibilityControlled
@@ -16,7 +17,7 @@ from cleanasia.core.models import DomainModel, VisibilityControlled
 
 class NominationState(models.TextChoices):
     NOMINATED = "nominated", _("Nominated")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("nomination state", "Accepted")
     DECLINED = "declined", _("Declined")
 
 
