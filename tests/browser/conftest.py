@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+# axe-core impacts that fail a test; "moderate" and "minor" are reviewed by hand.
+BLOCKING = {"serious", "critical"}
 PHONE = {"width": 375, "height": 812}
 
 
@@ -92,3 +94,15 @@ def sign_in_as(live_server):
         page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
     return sign_in
+
+
+def blocking_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now, each with up to five targets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]

@@ -6,7 +6,6 @@ Also axe-core on the measure list, the measure page, the report form and the das
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,9 +16,10 @@ from cleanasia.measures.models import ProgressReport, ReportState
 from tests.factories import FrameworkNodeFactory, user_with_role
 from tests.measures.ui.conftest import add_measure
 
+from .conftest import blocking_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING = {"serious", "critical"}
 RATINGS = ["on_track", "on_track", "at_risk", "off_track"]
 
 
@@ -71,15 +71,6 @@ def build_portfolio(owner):
         quarters.append(services.period_close(actor=None, period=period))
     target = services.period_create(actor=None, kind="quarter", fiscal_year=2026, number=1)
     return mine, target
-
-
-def blocking_violations(page):
-    results = Axe().run(page)
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 def test_a_period_is_opened_reported_approved_and_shown(browser, live_server, sign_in_as, screenshot):

@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import expect
@@ -38,11 +37,10 @@ from cleanasia.meetings.models import (
 from tests.factories import CountryFactory, user_with_role
 from tests.meetings.factories import make_group, make_series
 
-from .conftest import DESKTOP, SCREENSHOTS
+from .conftest import DESKTOP, SCREENSHOTS, blocking_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BLOCKING = {"serious", "critical"}
 SAMPLE_PDF = Path(__file__).resolve().parents[1] / "meetings" / "files" / "sample.pdf"
 ZONE = "Asia/Ho_Chi_Minh"
 
@@ -60,15 +58,6 @@ def path(name, lang, *args, query=""):
     with translation.override(lang):
         found = reverse(name, args=args or None)
     return f"{found}?{query}" if query else found
-
-
-def blocking_violations(page):
-    results = Axe().run(page)
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 def local(day: dt.date, hour: int) -> str:

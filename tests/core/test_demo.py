@@ -14,6 +14,7 @@ from cleanasia.accounts.models import Role, User
 from cleanasia.core import demo
 from cleanasia.core.models import DemoDataset
 from cleanasia.directory import services
+from cleanasia.directory.demo import DEMO_SOURCE
 from cleanasia.directory.models import Affiliation, CountryGroup, Organisation, Person
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +34,17 @@ def reference(db):
 def _snapshot() -> dict[str, list]:
     return {
         "organisations": list(
-            Organisation.objects.filter(is_demo=True).order_by("pk").values_list("name_en", "name_ja", "country_id")
+            Organisation.objects.filter(is_demo=True, source=DEMO_SOURCE)
+            .order_by("pk")
+            .values_list("name_en", "name_ja", "country_id")
         ),
         "people": list(
-            Person.objects.filter(is_demo=True)
+            Person.objects.filter(is_demo=True, source=DEMO_SOURCE)
             .order_by("pk")
             .values_list("name_en", "name_ja", "country_id", "visibility", "email")
         ),
         "affiliations": list(
-            Affiliation.objects.filter(is_demo=True)
+            Affiliation.objects.filter(is_demo=True, person__source=DEMO_SOURCE)
             .order_by("pk")
             .values_list("person__name_en", "organisation__name_en", "position_en", "started_on", "ended_on")
         ),
@@ -90,12 +93,15 @@ def test_every_generated_record_is_marked_and_affiliated_only_with_invented_orga
     assert not japanese.filter(name_ja="").exists()
     # Some others have no Japanese name, so the pages show the "not yet translated" marker.
     assert Person.objects.filter(is_demo=True, name_ja="").exclude(country="JP").exists()
-    assert set(Person.objects.filter(is_demo=True).values_list("visibility", flat=True)) == {
+    assert set(Person.objects.filter(is_demo=True, source=DEMO_SOURCE).values_list("visibility", flat=True)) == {
         "public",
         "members",
         "secretariat",
     }
-    assert Person.history.filter(is_demo=True).count() == Person.objects.filter(is_demo=True).count()
+    assert (
+        Person.history.filter(is_demo=True, source=DEMO_SOURCE).count()
+        == Person.objects.filter(is_demo=True, source=DEMO_SOURCE).count()
+    )
     assert DemoDataset.objects.get(module="directory").summary["people"] == 400
 
 
@@ -109,16 +115,18 @@ def test_reset_removes_only_demonstration_rows(reference, make_user):
     assert _snapshot() == before, "regenerated alike"
     assert Person.objects.filter(pk=real_person.pk).exists()
     assert (Organisation.objects.filter(is_demo=False).count(), CountryGroup.objects.count()) == real
-    assert Person.objects.filter(is_demo=True).count() == 400, "old demonstration rows were removed, not doubled"
-    assert Person.history.filter(is_demo=True).count() == 400, "their history went with them"
+    assert Person.objects.filter(is_demo=True, source=DEMO_SOURCE).count() == 400, (
+        "old demonstration rows were removed, not doubled"
+    )
+    assert Person.history.filter(is_demo=True, source=DEMO_SOURCE).count() == 400, "their history went with them"
 
 
 def test_another_scale_replaces_the_demonstration_data(reference):
     seed(scale=1, seed=1)
     output = seed(scale=2, seed=1)
     assert "Replacing demonstration data" in output
-    assert Organisation.objects.filter(is_demo=True).count() == 80
-    assert Person.objects.filter(is_demo=True).count() == 800
+    assert Organisation.objects.filter(is_demo=True, source=DEMO_SOURCE).count() == 80
+    assert Person.objects.filter(is_demo=True, source=DEMO_SOURCE).count() == 800
     assert set(DemoDataset.objects.values_list("scale", flat=True)) == {2}
 
 
@@ -126,11 +134,11 @@ def test_reset_is_refused_while_a_real_record_refers_to_demonstration_data(refer
     seed(scale=1, seed=1)
     actor = make_user("secretariat")
     real_person = services.person_create(actor=actor, name_en="A Real Official")
-    invented = Organisation.objects.filter(is_demo=True).order_by("pk").first()
+    invented = Organisation.objects.filter(is_demo=True, source=DEMO_SOURCE).order_by("pk").first()
     services.affiliation_add(actor=actor, person=real_person, organisation=invented)
     with pytest.raises(CommandError, match="real records"):
         seed(scale=1, seed=1, reset=True)
-    assert Organisation.objects.filter(is_demo=True).count() == 40, "nothing was removed"
+    assert Organisation.objects.filter(is_demo=True, source=DEMO_SOURCE).count() == 40, "nothing was removed"
 
 
 def test_a_failing_generator_leaves_the_demonstration_data_as_it_was(reference, monkeypatch):
@@ -142,7 +150,7 @@ def test_a_failing_generator_leaves_the_demonstration_data_as_it_was(reference, 
     with pytest.raises(RuntimeError):
         seed(scale=1, seed=1)
     assert not DemoDataset.objects.exists()
-    assert not Person.objects.filter(is_demo=True).exists()
+    assert not Person.objects.filter(is_demo=True, source=DEMO_SOURCE).exists()
 
 
 def test_seeding_without_reference_data_says_what_to_do(db):
@@ -195,6 +203,6 @@ def test_seeding_leaves_planner_statistics_of_the_new_rows_on_postgresql(referen
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Person._meta.db_table])
         (estimate,) = cursor.fetchone()
-    assert estimate >= Person.objects.filter(is_demo=True).count() * 0.9
+    assert estimate >= Person.objects.filter(is_demo=True, source=DEMO_SOURCE).count() * 0.9
     assert demo._tables_of([Person])[:1] == [Person._meta.db_table]
     assert Person.history.model._meta.db_table in demo._tables_of([Person])

@@ -10,28 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from cleanasia.core import permissions
+from cleanasia.core.views.forms import paginate
 
 from .forms import GroupMembersForm, SearchForm
 from .models import Affiliation, Country, CountryGroup, GroupMembership, Organisation, Person
 from .permissions import can_see_contact_details
-
-PAGE_SIZE = 50
-
-
-def paginate(request: HttpRequest, qs: QuerySet) -> tuple[Page, str]:
-    """The requested page of `qs` and the query string without `page`, for the page links."""
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def search(qs: QuerySet, term: str, fields: list[str]) -> QuerySet:

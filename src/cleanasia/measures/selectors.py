@@ -48,6 +48,7 @@ from .models import (
     Measure,
     MeasureBudget,
     MeasureKind,
+    MeasureLink,
     MeasureStatus,
     Milestone,
     PeriodKind,
@@ -755,3 +756,45 @@ def reminders_due(*, today: dt.date | None = None) -> list[Reminder]:
             )
         )
     return out
+
+
+def measures_advanced_by(target_type: Any, target_ids: Iterable[int], user: Any) -> dict[int, list[dict[str, Any]]]:
+    """The measures (visible to the user) each record of `target_type` (a ContentType) is linked to through
+    MeasureLink, with their visible indicators (two queries). Any module's records that advance measures (meeting
+    outcome elements, research projects…) read their links through here.
+
+    Keyed by the record's id: [{"measure", "relation", "relation_label", "indicators": [Indicator…]}].
+    """
+    ids = list(target_ids)
+    if not ids:
+        return {}
+    links = list(
+        MeasureLink.objects.filter(
+            target_type=target_type,
+            target_id__in=ids,
+            measure__in=visible(Measure.objects.all(), user).values("pk"),
+        )
+        .select_related("measure")
+        .order_by("measure__code", "relation")
+    )
+    measure_ids = {link.measure_id for link in links}
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    if measure_ids:
+        for indicator in (
+            visible(Indicator.objects.filter(result__measure_id__in=measure_ids), user)
+            .select_related("result")
+            .order_by("code")
+        ):
+            indicator.status_label = ProgressStatus(indicator.effective_status).label
+            indicators[indicator.result.measure_id].append(indicator)
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        found[link.target_id].append(
+            {
+                "measure": link.measure,
+                "relation": link.relation,
+                "relation_label": link.get_relation_display(),
+                "indicators": indicators.get(link.measure_id, []),
+            }
+        )
+    return found

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+CACHE_NAMESPACE = "network"
+
 
 class NetworkConfig(AppConfig):
     """The Asian Environmental Research and Training Network: working groups, experts, research, training,
@@ -13,3 +15,14 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # Importing registers the policies (one submodule per area), their action labels and the search index.
         from . import policies, search  # noqa: F401
+
+        self._watch_for_cached_parts()
+
+    def _watch_for_cached_parts(self) -> None:
+        """Filter choices are cached per data generation: the experts and the people they are raise it."""
+        from cleanasia.core import cache
+        from cleanasia.directory.models import Person
+
+        from .models import ExpertProfile
+
+        cache.watch(CACHE_NAMESPACE, [ExpertProfile, Person])

@@ -87,7 +87,7 @@ register_searchable(
     ExpertProfile,
     title="indexed_title",
     text_fields=("indexed_names", "keywords", "indexed_fields", "indexed_organisations", "biography"),
-    url=lambda expert: [("expert-detail", [expert.pk]), ("expert-public", [expert.pk])],
+    url=lambda expert: [("expert-detail", [expert.pk])],  # staff or public page, by the search page's namespace
     access=expert_access,
     filter_by_policy=True,
     date=lambda expert: expert.decided_on,

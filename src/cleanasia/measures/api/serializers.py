@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin
 from cleanasia.core.models import Visibility
 from cleanasia.directory.models import Country, Organisation
 from cleanasia.framework.models import FrameworkNode
@@ -23,21 +24,6 @@ from cleanasia.measures.models import (
     ResultLevel,
     Target,
 )
-
-VERSION_HELP = _("Send it back with an edit; an edit from an older version is refused (409).")
-
-
-class RejectUnknownFieldsMixin:
-    """Fields a body may not set are refused by name rather than silently ignored."""
-
-    def validate(self, attrs: dict) -> dict:
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be set through the API.")] for name in unknown}
-            )
-        return attrs
-
 
 # --- measures --------------------------------------------------------------------------
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
+from cleanasia.api.serializers import visible_or_400
 from cleanasia.core import cache
 from cleanasia.core.permissions import CHANGE, VIEW, can, visible
 from cleanasia.measures import iati, services
@@ -105,14 +105,6 @@ class PlatformViewSet(viewsets.GenericViewSet):
 def _require(user, action_name: str, obj) -> None:
     if not can(user, action_name, obj):
         raise exceptions.PermissionDenied()
-
-
-def _visible_or_400(queryset: QuerySet, user, field: str, pk):
-    """A record named in a body, if the user may see it; else a 400 naming the field (as if it did not exist)."""
-    obj = visible(queryset, user).filter(pk=pk.pk if hasattr(pk, "pk") else pk).first()
-    if obj is None:
-        raise serializers.ValidationError({field: [_("No such record.")]})
-    return obj
 
 
 # --- open data renderers -----------------------------------------------------------------
@@ -342,13 +334,13 @@ class ActualViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PlatformVi
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         user = request.user
-        indicator = _visible_or_400(
+        indicator = visible_or_400(
             Indicator.objects.select_related("result__measure"), user, "indicator", data.pop("indicator")
         )
         _require(user, REPORT, indicator.result.measure)
         report = data.pop("report")
         if report is not None:
-            report = _visible_or_400(ProgressReport.objects.all(), user, "report", report)
+            report = visible_or_400(ProgressReport.objects.all(), user, "report", report)
         actual = services.actual_record(actor=user, indicator=indicator, report=report, **data)
         return self.respond(actual, status=201)
 
@@ -450,7 +442,7 @@ class ProgressReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pl
         body = ProgressReportCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         user = request.user
-        measure = _visible_or_400(Measure.objects.all(), user, "measure", body.validated_data["measure"])
+        measure = visible_or_400(Measure.objects.all(), user, "measure", body.validated_data["measure"])
         _require(user, REPORT, measure)
         period = body.validated_data["period"]
         report = services.report_get_or_create_draft(actor=user, measure=measure, period=period)

@@ -5,18 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core import permissions
 from cleanasia.core.fiscal import fiscal_year_bounds
 
 from ..models import Indicator, Measure, MeasureBudget, ProgressStatus
-
-PAGE_SIZE = 50
 
 # Each status has a symbol and a word; colour only repeats what they say (WCAG 1.4.1).
 STATUS_ICONS = {
@@ -40,14 +35,6 @@ def effective_status(indicator: Indicator) -> str:
 def status_badge(value: str) -> dict[str, str]:
     status = ProgressStatus(value or ProgressStatus.NOT_AVAILABLE)
     return {"value": status.value, "label": str(status.label), "icon": STATUS_ICONS[status]}
-
-
-def paginate(request: HttpRequest, qs: QuerySet) -> tuple[Page, str]:
-    """The requested page of `qs` and the query string without `page` (filters stay in the links)."""
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def goal_condition(goal: Any, prefix: str = "") -> Q:
@@ -79,15 +66,6 @@ def filter_measures(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
 
 def visible_measures(user: Any) -> QuerySet:
     return permissions.visible(Measure.objects.all(), user)
-
-
-def add_service_errors(form: Any, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def overdue_label() -> str:

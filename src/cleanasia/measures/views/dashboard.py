@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from cleanasia.core.charts import bar_chart, line_chart
 from cleanasia.core.fiscal import fiscal_year_label
 
 from .. import selectors
@@ -24,7 +25,6 @@ from ..models import (
     ProgressStatus,
     ReportRating,
 )
-from cleanasia.core.charts import bar_chart, line_chart
 from .common import STATUS_ICONS, today
 
 COUNTRY_ROWS = 20  # the partner countries with most measures; the rest are a filter away

@@ -16,6 +16,8 @@ from django.db.models.functions import RowNumber
 from django.views.generic import TemplateView
 
 from cleanasia.core import permissions
+from cleanasia.core.charts import line_chart
+from cleanasia.core.views.forms import paginate
 
 from .. import selectors
 from ..forms import MeasureFilterForm
@@ -31,8 +33,7 @@ from ..models import (
     Result,
     Target,
 )
-from cleanasia.core.charts import line_chart
-from .common import RATING_ICONS, effective_status, paginate, status_badge, today
+from .common import RATING_ICONS, effective_status, status_badge, today
 
 
 class MeasureListView(LoginRequiredMixin, TemplateView):

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from cleanasia.core import permissions
 from cleanasia.core.concurrency import StaleEditError
+from cleanasia.core.views.forms import add_service_errors
 from cleanasia.core.views.history import display_value
 
 from .. import selectors, services
@@ -32,7 +33,7 @@ from ..models import (
     ReportingPeriod,
     ReportState,
 )
-from .common import RATING_ICONS, add_service_errors
+from .common import RATING_ICONS
 
 EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
+from cleanasia.api.serializers import VERSION_HELP, visible_or_400
 from cleanasia.core.permissions import can, visible
 from cleanasia.directory.models import Country, Organisation
 
@@ -32,7 +33,6 @@ from ..selectors.delegations import PERSONAL_FIELDS, delegations_ordered, protoc
 from ..services import delegations as services
 
 MEETING_FILTER = OpenApiParameter("meeting", OpenApiTypes.INT, description="Only this meeting's (its id).")
-VERSION_HELP = _("Send it back with an edit; an edit from an older version is refused (409).")
 
 
 class ObjectPolicyPermission(PolicyPermission):
@@ -203,13 +203,6 @@ class _Base(viewsets.GenericViewSet):
         return Response(self.serializer_class(fresh, context=self.get_serializer_context()).data, status=status)
 
 
-def _visible_or_400(queryset: QuerySet, user: Any, field: str, pk: Any) -> Any:
-    obj = visible(queryset, user).filter(pk=pk).first()
-    if obj is None:
-        raise exceptions.ValidationError({field: [_("No such record.")]})
-    return obj
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List delegations",
@@ -242,7 +235,7 @@ class DelegationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base)
         body = DelegationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        meeting = _visible_or_400(Meeting.objects.all(), request.user, "meeting", data.pop("meeting"))
+        meeting = visible_or_400(Meeting.objects.all(), request.user, "meeting", data.pop("meeting"))
         delegation = services.delegation_create(actor=request.user, meeting=meeting, **data)
         return self.respond(delegation, status=201)
 
@@ -312,7 +305,7 @@ class ParticipantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Base
         body = ParticipantCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        delegation = _visible_or_400(
+        delegation = visible_or_400(
             Delegation.objects.select_related("meeting"), request.user, "delegation", data.pop("delegation")
         )
         participant = services.participant_add(actor=request.user, delegation=delegation, **data)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
+from cleanasia.api.serializers import VERSION_HELP, pop_version
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import CHANGE, visible
 from cleanasia.directory.models import Country, CountryGroup, Organisation
@@ -40,7 +41,6 @@ from ..selectors.meetings import upcoming_first
 from ..services import agenda as agenda_services
 from ..services import meetings as services
 
-VERSION_HELP = _("Send it back with an edit; an edit from an older version is refused (409).")
 WRITE_ERRORS = problem_responses(400, 401, 403)
 EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409)
 
@@ -181,7 +181,7 @@ class MeetingSeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         body = MeetingSeriesUpdateBody(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
-        version = _version(changes)
+        version = pop_version(changes)
         updated = services.series_update(actor=request.user, series=series, expected_version=version, changes=changes)
         return self._respond(updated)
 
@@ -310,13 +310,6 @@ MeetingFilterSet.base_filters["to"] = django_filters.DateFilter(
 )
 
 
-def _version(changes: dict[str, Any]) -> int:
-    version = changes.pop("version", None)
-    if version is None:
-        raise serializers.ValidationError({"version": [_("Send the version you read.")]})
-    return version
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List meetings",
@@ -369,7 +362,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = MeetingUpdateBody(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
-        version = _version(changes)
+        version = pop_version(changes)
         updated = services.meeting_update(
             actor=request.user, meeting=meeting, expected_version=version, changes=changes
         )
@@ -539,7 +532,7 @@ class AgendaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body = AgendaItemUpdateBody(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         changes = dict(body.validated_data)
-        version = _version(changes)
+        version = pop_version(changes)
         updated = agenda_services.agenda_item_update(
             actor=request.user, item=item, expected_version=version, changes=changes
         )

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
+from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, visible_or_400
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import ADD, CHANGE, visible
 from cleanasia.directory.models import Country, Organisation
@@ -42,29 +43,6 @@ from ..policies.outcomes import ADOPT, addressed_to
 from ..selectors.outcomes import measures_for_elements
 from ..services import followup as followup_services
 from ..services import outcomes as services
-
-VERSION_HELP = _("Send it back with an edit; an edit from an older version is refused (409).")
-
-
-class RejectUnknownFieldsMixin:
-    """Fields a body may not set are refused by name rather than silently ignored."""
-
-    def validate(self, attrs: dict) -> dict:
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be set through the API.")] for name in unknown}
-            )
-        return attrs
-
-
-def _visible_or_400(queryset: QuerySet, user, field: str, value, lookup: str = "pk"):
-    """A record named in a body, if the user may see it; else a 400 naming the field (as if it did not exist)."""
-    found = visible(queryset, user).filter(**{lookup: value}).first()
-    if found is None:
-        raise serializers.ValidationError({field: [_("No such record.")]})
-    return found
-
 
 # --- representations -----------------------------------------------------------------------------------------
 
@@ -366,12 +344,10 @@ class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyVi
         body = OutcomeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        meeting = _visible_or_400(
-            Meeting.objects.select_related("series"), request.user, "meeting", data.pop("meeting")
-        )
+        meeting = visible_or_400(Meeting.objects.select_related("series"), request.user, "meeting", data.pop("meeting"))
         amends = data.pop("amends")
         if amends is not None:
-            amends = _visible_or_400(Outcome.objects.all(), request.user, "amends", amends)
+            amends = visible_or_400(Outcome.objects.all(), request.user, "amends", amends)
         outcome = services.outcome_create(actor=request.user, meeting=meeting, amends=amends, **data)
         return self.respond(outcome, status=201)
 
@@ -481,7 +457,7 @@ class ElementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyVi
     def _element_by_code(self, field: str, code):
         if not code:
             return None
-        return _visible_or_400(
+        return visible_or_400(
             Element.objects.select_related("outcome__meeting"), self.request.user, field, code, "code"
         )
 
@@ -522,9 +498,7 @@ class ElementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyVi
         element = self.get_object()
         body = MeasureLinkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        measure = _visible_or_400(
-            Measure.objects.all(), request.user, "measure", body.validated_data["measure"], "code"
-        )
+        measure = visible_or_400(Measure.objects.all(), request.user, "measure", body.validated_data["measure"], "code")
         services.element_link_measure(
             actor=request.user, element=element, measure=measure, relation=body.validated_data["relation"]
         )
@@ -578,7 +552,7 @@ class ElementUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Po
         body = ElementUpdateCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        element = _visible_or_400(Element.objects.all(), request.user, "element", data.pop("element"))
+        element = visible_or_400(Element.objects.all(), request.user, "element", data.pop("element"))
         update = followup_services.element_update_record(actor=request.user, element=element, **data)
         return self.respond(update, status=201)
 

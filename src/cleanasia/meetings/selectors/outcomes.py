@@ -9,7 +9,6 @@ hub shows the meeting's outcomes with their counts (`meeting_section`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,7 +21,8 @@ from django.utils.translation import get_language
 
 from cleanasia.core.permissions import ADD, CHANGE, VIEW_HISTORY, can, get_visible_or_404, visible
 from cleanasia.core.views.history import build_entries
-from cleanasia.measures.models import Indicator, Measure, MeasureLink, ProgressStatus
+from cleanasia.measures.models import Measure, MeasureLink
+from cleanasia.measures.selectors import measures_advanced_by
 
 from ..models import OPEN_ACTION_STATUSES, Document, Element, ElementUpdate, Meeting, Outcome
 from ..policies.outcomes import REPORT_UPDATE, user_countries
@@ -67,43 +67,8 @@ def latest_updates(element_ids: Iterable[int], user: Any) -> dict[int, ElementUp
 
 
 def measures_for_elements(element_ids: Iterable[int], user: Any) -> dict[int, list[dict[str, Any]]]:
-    """The measures (visible to the user) each element advances, with their visible indicators (two queries).
-
-    Keyed by element id: [{"measure", "relation", "relation_label", "indicators": [Indicator…]}].
-    """
-    ids = list(element_ids)
-    if not ids:
-        return {}
-    links = list(
-        MeasureLink.objects.filter(
-            target_type=element_type(),
-            target_id__in=ids,
-            measure__in=visible(Measure.objects.all(), user).values("pk"),
-        )
-        .select_related("measure")
-        .order_by("measure__code", "relation")
-    )
-    measure_ids = {link.measure_id for link in links}
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    if measure_ids:
-        for indicator in (
-            visible(Indicator.objects.filter(result__measure_id__in=measure_ids), user)
-            .select_related("result")
-            .order_by("code")
-        ):
-            indicator.status_label = ProgressStatus(indicator.effective_status).label
-            indicators[indicator.result.measure_id].append(indicator)
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for link in links:
-        found[link.target_id].append(
-            {
-                "measure": link.measure,
-                "relation": link.relation,
-                "relation_label": link.get_relation_display(),
-                "indicators": indicators.get(link.measure_id, []),
-            }
-        )
-    return found
+    """The measures (visible to the user) each element advances, with their visible indicators (two queries)."""
+    return measures_advanced_by(element_type(), element_ids, user)
 
 
 # --- outcomes ----------------------------------------------------------------------------------------

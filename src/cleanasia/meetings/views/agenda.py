@@ -20,11 +20,12 @@ from django.views.generic import TemplateView
 from cleanasia.core import permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.pdf import render_pdf
+from cleanasia.core.views.forms import add_service_errors, stale_context
 
 from ..models import AgendaItem, Document, Meeting
 from ..selectors import meetings as selectors
 from ..services import agenda as services
-from .meetings import LocalDateTimeField, add_service_errors, naive_local, stale_context, status_badge
+from .meetings import LocalDateTimeField, naive_local, status_badge
 
 
 class DocumentChoices(forms.ModelMultipleChoiceField):

@@ -27,6 +27,7 @@ from django.views import View
 from cleanasia.core import permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
+from cleanasia.core.views.forms import add_service_errors
 from cleanasia.directory.models import Country, Organisation, Person
 
 from ..exports import participants as files
@@ -142,15 +143,6 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = meeting.invited_countries.order_by("name_en")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's errors on the form: by field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def add_formset_errors(saved_forms: list[forms.Form], top: forms.Form, exc: ValidationError) -> None:

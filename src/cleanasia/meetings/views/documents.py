@@ -27,6 +27,7 @@ from django.views.generic import TemplateView
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.pdf import render_pdf
 from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404
+from cleanasia.core.views.forms import add_service_errors
 
 from ..models import Distribution, Document, DocumentType, Meeting, MinutesState, SuffixKind
 from ..policies.documents import public_document_filter
@@ -36,15 +37,6 @@ from ..services import documents as services
 from ..services.uploads import ACCEPTED_EXTENSIONS, max_upload_bytes
 
 LANGUAGE_CHOICES = list(settings.LANGUAGES)
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- forms ------------------------------------------------------------------------------------------------

@@ -19,13 +19,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cleanasia.core.permissions import CHANGE, can, get_visible_or_404, is_secretariat, visible
+from cleanasia.core.views.forms import add_service_errors
 from cleanasia.directory.models import Country
 
 from ..models import ActionStatus, Element, Meeting, MeetingSeries
 from ..policies.outcomes import REPORT_UPDATE, user_countries
 from ..selectors import followup as selectors
 from ..services import followup as services
-from .outcomes import add_service_errors
 
 
 class UpdateForm(forms.Form):

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +27,7 @@ from django.views.generic import TemplateView
 from cleanasia.core import cache, permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
-from cleanasia.core.views.history import display_value
+from cleanasia.core.views.forms import add_service_errors, paginate, stale_context
 from cleanasia.directory.models import Country, Organisation
 
 from ..apps import CACHE_NAMESPACE
@@ -36,8 +35,6 @@ from ..models import Meeting, MeetingFormat, MeetingSeries, MeetingStatus
 from ..selectors import meetings as selectors
 from ..services import meetings as services
 from ..services.meetings import is_time_zone
-
-PAGE_SIZE = 50
 
 # Each status has a symbol and a word; colour never carries the meaning alone (WCAG 1.4.1).
 STATUS_ICONS = {
@@ -52,22 +49,6 @@ STATUS_ICONS = {
 def status_badge(meeting: Meeting) -> dict[str, str]:
     status = MeetingStatus(meeting.status)
     return {"value": status.value, "label": str(status.label), "icon": STATUS_ICONS[status]}
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError on the form: by field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def paginate(request: HttpRequest, qs) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def decorate(meetings) -> list[Meeting]:
@@ -256,26 +237,6 @@ class MeetingStatusForm(forms.Form):
         help_text=gettext_lazy("Needed when the meeting is postponed or cancelled: say why, and what comes next."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-def stale_context(form: forms.Form, exc: StaleEditError, fields: tuple[str, ...]) -> dict[str, Any]:
-    """What the other person changed and the current values, for the form page of a refused edit."""
-    current = exc.instance
-    model_fields = {f.name: f for f in type(current)._meta.concrete_fields}
-    theirs = [
-        {
-            "label": form.fields[c.field].label if c.field in form.fields else c.label,
-            "value": display_value(model_fields.get(c.field), c.new),
-        }
-        for c in exc.changes
-        if c.field in model_fields
-    ]
-    now = [
-        {"label": form.fields[name].label, "value": display_value(model_fields[name], getattr(current, name))}
-        for name in fields
-        if name in form.fields and name in model_fields
-    ]
-    return {"by": exc.by, "changes": theirs, "current": now}
 
 
 # --- staff pages --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404, visible
+from cleanasia.core.views.forms import add_service_errors
 from cleanasia.directory.models import Country, Organisation
 from cleanasia.measures.models import Measure, MeasureLinkRelation
 
@@ -31,15 +32,6 @@ from ..selectors import outcomes as selectors
 from ..services import outcomes as services
 
 # --- forms -----------------------------------------------------------------------------------------------------
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal on the form: by field where the form has it, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class OutcomeForm(forms.Form):

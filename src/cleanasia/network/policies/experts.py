@@ -37,6 +37,7 @@ from cleanasia.core.permissions import (
 )
 
 from ..models import ExpertProfile, NominationState, Publication
+from .common import focal_countries, signed_in
 
 # Actions beyond the generic ones.
 NOMINATE = "nominate"
@@ -55,6 +56,7 @@ EXPERT_CONSENT_WITHDRAWN = "network.expert.consent_withdrawn"
 EXPERT_MERGED = "network.expert.merged"  # the kept record and what was moved onto it
 EXPERT_MERGED_AWAY = "network.expert.merged_away"  # the record merged into another
 PUBLICATION_ADDED = "network.publication.added"
+PUBLICATION_UPDATED = "network.publication.updated"
 
 for _code, _label in (
     (EXPERT_NOMINATED, _("Expert nominated")),
@@ -66,16 +68,9 @@ for _code, _label in (
     (EXPERT_MERGED, _("Duplicate expert record merged into this one")),
     (EXPERT_MERGED_AWAY, _("Merged into another expert record (a duplicate)")),
     (PUBLICATION_ADDED, _("Publication added")),
+    (PUBLICATION_UPDATED, _("Publication changed")),
 ):
     register_action(_code, _label)
-
-
-def signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def focal_countries(user: Any) -> set[str]:
-    return set(getattr(user, "focal_point_countries", set()) or set()) if signed_in(user) else set()
 
 
 def public_listing_q(prefix: str = "") -> Q:

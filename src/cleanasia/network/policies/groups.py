@@ -21,7 +21,6 @@ services.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -40,6 +39,7 @@ from cleanasia.core.permissions import (
 )
 
 from ..models import Field, GroupRole, WorkingGroup, WorkingGroupMember, WorkPlanItem
+from .common import current_group_ids, is_current_member, signed_in, term_covers
 
 # Actions beyond the generic ones.
 VIEW_WORKSPACE = "view_workspace"
@@ -79,39 +79,13 @@ for _code, _label in (
     register_action(_code, _label)
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def term_covers(day: dt.date, prefix: str = "") -> Q:
-    """The Q of membership terms running on `day` (started, and not ended before it)."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
-    )
-
-
-def current_group_ids(user: Any, *, roles: tuple[str, ...] = (), day: dt.date | None = None) -> QuerySet:
-    """Ids (a subquery) of the groups `user` is a current member of (with one of `roles`, when given)."""
-    if not _signed_in(user):
-        return WorkingGroupMember.objects.none().values("group_id")
-    terms = WorkingGroupMember.objects.filter(term_covers(day or timezone.localdate()), person__user=user)
-    if roles:
-        terms = terms.filter(role__in=roles)
-    return terms.values("group_id")
-
-
-def is_current_member(user: Any, group: WorkingGroup | int, *, roles: tuple[str, ...] = ()) -> bool:
-    group_id = getattr(group, "pk", group)
-    return _signed_in(user) and current_group_ids(user, roles=roles).filter(group_id=group_id).exists()
-
-
 def group_filter(user: Any, prefix: str = "") -> Q | None:
     """The Q limiting groups (or rows under a group, through `prefix`) to those `user` sees; None: all."""
     if is_secretariat(user):
         return None
     condition = visibility_filter(user, WorkingGroup)
     assert condition is not None
-    if _signed_in(user):
+    if signed_in(user):
         condition |= Q(pk__in=current_group_ids(user))
     if not prefix:
         return condition
@@ -127,7 +101,7 @@ def published_filter(user: Any, switch: str, prefix: str = "group") -> Q | None:
     assert visible_condition is not None
     publishing = WorkingGroup.objects.filter(visible_condition, **{switch: True}).values("pk")
     condition = Q(**{f"{prefix}__in": publishing})
-    if _signed_in(user):
+    if signed_in(user):
         condition |= Q(**{f"{prefix}__in": current_group_ids(user)})
     return condition
 
@@ -174,7 +148,7 @@ class WorkingGroupMemberPolicy(PermissionPolicy):
         if is_secretariat(user):
             return None
         published = published_filter(user, "publishes_members") & term_covers(timezone.localdate())
-        if not _signed_in(user):
+        if not signed_in(user):
             return published
         return published | Q(group__in=current_group_ids(user)) | Q(person__user=user)
 

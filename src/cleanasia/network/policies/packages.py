@@ -31,6 +31,7 @@ from cleanasia.core.permissions import (
 )
 
 from ..models import CountryNeed, KnowHowPackage, NeedStatus, PackageCase
+from .common import focal_countries
 
 # Actions beyond the generic ones.
 SET_STATUS = "set_status"
@@ -59,18 +60,9 @@ for _code, _label in (
     register_action(_code, _label)
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def user_countries(user: Any) -> set[str]:
-    """ISO codes of the countries the user is a focal point for (empty when signed out)."""
-    return set(getattr(user, "focal_point_countries", set()) or set()) if _signed_in(user) else set()
-
-
 def may_submit_for(user: Any, country_code: str) -> bool:
     """Whether `user` may register a need of that country: its focal points and the secretariat."""
-    return is_secretariat(user) or country_code in user_countries(user)
+    return is_secretariat(user) or country_code in focal_countries(user)
 
 
 def package_filter(user: Any, prefix: str = "") -> Q | None:
@@ -86,7 +78,7 @@ def need_filter(user: Any) -> Q | None:
     condition = visibility_filter(user, CountryNeed)
     if condition is None:
         return None
-    countries = user_countries(user)
+    countries = focal_countries(user)
     if countries:
         condition |= Q(country_id__in=countries)
     return condition
@@ -130,7 +122,7 @@ class CountryNeedPolicy(_SecretariatWritesPolicy):
 
     def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
         if action in (ADD, CHANGE) and not is_secretariat(user):
-            countries = user_countries(user)
+            countries = focal_countries(user)
             if obj is None:
                 return bool(countries)
             return isinstance(obj, CountryNeed) and obj.country_id in countries and obj.status in EDITABLE_BY_COUNTRY

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.audit import register_action
@@ -27,7 +26,8 @@ from cleanasia.core.permissions import (
     visibility_filter,
 )
 
-from ..models import ResearchMilestone, ResearchOutput, ResearchProject, WorkingGroupMember
+from ..models import ResearchMilestone, ResearchOutput, ResearchProject
+from .common import current_group_ids, signed_in
 
 # Actions beyond the generic ones.
 SET_STATUS = "set_status"
@@ -55,27 +55,13 @@ for _code, _label in (
     register_action(_code, _label)
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def current_group_ids(user: Any) -> QuerySet:
-    """A subquery of the working groups the user is a member of today (through their directory person)."""
-    today = timezone.localdate()
-    return (
-        WorkingGroupMember.objects.filter(person__user=user, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .values("group_id")
-    )
-
-
 def project_filter(user: Any, prefix: str = "") -> Q | None:
     """The Q limiting projects (or rows under a project, through `prefix`) to what `user` sees; None: all."""
     if is_secretariat(user):
         return None
     condition = visibility_filter(user, ResearchProject)
     assert condition is not None
-    if _signed_in(user):
+    if signed_in(user):
         condition |= Q(working_group__in=current_group_ids(user))
         countries = set(getattr(user, "focal_point_countries", set()) or set())
         if countries:

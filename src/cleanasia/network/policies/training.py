@@ -47,6 +47,7 @@ from ..models import (
     TrainingProgramme,
     TrainingSession,
 )
+from .common import focal_countries, signed_in
 
 NOMINATE = "nominate"  # put a trainee forward for a session
 DECIDE = "decide"  # select, waitlist, decline
@@ -92,14 +93,6 @@ for _code, _label in (
     (CERTIFICATE_REVOKED, _("Certificate revoked")),
 ):
     register_action(_code, _label)
-
-
-def signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def focal_countries(user: Any) -> set[str]:
-    return set(getattr(user, "focal_point_countries", set())) if signed_in(user) else set()
 
 
 def nomination_filter(user: Any, prefix: str = "") -> Q | None:

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.utils import timezone, translation
 
+from cleanasia.core import cache
 from cleanasia.core import search as core_search
-from cleanasia.core.models import SearchEntry, SearchGram
-from cleanasia.core.permissions import can, get_visible_or_404, visible
+from cleanasia.core.permissions import access_fingerprint, can, get_visible_or_404, visible
 from cleanasia.directory.models import Affiliation, Country, Person
 
 from .. import search as _registrations  # noqa: F401  (the index knows the experts; also imported at start-up)
+from ..apps import CACHE_NAMESPACE
 from ..models import ExpertProfile, Field
 from ..policies.experts import VIEW_CONTACT
 from ..services.experts import keywords_normalise
@@ -61,29 +61,13 @@ def keyword_q(keyword: str) -> Q:
 
 
 def index_matches(query: str) -> QuerySet:
-    """The ids of the experts whose index entry contains `query` (a subquery), found as core.search finds
-    entries: the candidates have the query's rarest bigrams (or, for one character, a gram starting with it),
-    and a substring test on the normalised text confirms them.
+    """The ids of the experts whose index entry contains `query` (a subquery).
 
     Not core.search.search(): that also filters the entries by their stored readers and the expert policy
     and picks one entry per language, which here would cost as much again (the selector applies the policy
     to the experts themselves, and an expert is one row whichever of their entries matched).
     """
-    q = core_search.normalise(query)[: core_search.MAX_QUERY_LENGTH].strip()
-    grams = core_search._rarest(core_search.query_grams(q))
-    if grams:
-        candidates = (
-            SearchGram.objects.filter(gram__in=grams)
-            .values("entry_id")
-            .annotate(found=Count("*"))
-            .filter(found=len(grams))
-            .values("entry_id")
-        )
-    else:
-        candidates = SearchGram.objects.filter(core_search._starting_with(q[0])).values("entry_id")
-    return SearchEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(ExpertProfile), pk__in=candidates, text__contains=q
-    ).values("object_id")
+    return core_search.matching_object_ids(query, ExpertProfile)
 
 
 def _with_related(experts: QuerySet, *, history: bool) -> QuerySet:
@@ -246,20 +230,51 @@ def expert_row(expert: ExpertProfile, *, user: Any, language: str | None = None)
     return row
 
 
-def expert_detail_for(*, user: Any, expert_id: int, language: str | None = None) -> dict[str, Any]:
-    """One expert for `user` (Http404 when they may not see it, as when it does not exist): the row with the
-    whole affiliation history and the publications."""
-    expert = get_visible_or_404(_with_related(ExpertProfile.objects.all(), history=True), user, pk=expert_id)
+def expert_get_for(*, user: Any, expert_id: int) -> ExpertProfile:
+    """One expert `user` may see, with what its page shows (Http404 when hidden, as when it does not exist)."""
+    return get_visible_or_404(_with_related(ExpertProfile.objects.all(), history=True), user, pk=expert_id)
+
+
+def expert_detail_row(expert: ExpertProfile, *, user: Any, language: str | None = None) -> dict[str, Any]:
+    """The row of an expert fetched by `expert_get_for`, with the whole affiliation history and the
+    publications (newest first)."""
     row = expert_row(expert, user=user, language=language)
     row["publications"] = [
         {
+            "id": p.pk,
             "title": p.title,
             "year": p.year,
             "doi": p.doi,
             "doi_url": f"https://doi.org/{p.doi}" if p.doi else "",
             "url": p.url,
             "citation": p.citation,
+            "version": p.version,
         }
         for p in sorted(expert.publications.all(), key=lambda p: (-(p.year or 0), p.title))
     ]
     return row
+
+
+def expert_detail_for(*, user: Any, expert_id: int, language: str | None = None) -> dict[str, Any]:
+    """One expert for `user` (Http404 when they may not see it, as when it does not exist): the row with the
+    whole affiliation history and the publications."""
+    expert = expert_get_for(user=user, expert_id=expert_id)
+    return expert_detail_row(expert, user=user, language=language)
+
+
+def field_choices() -> list[Field]:
+    """The fields in use, in their order (for filters and forms)."""
+    return list(Field.objects.filter(is_active=True).order_by("position", "code"))
+
+
+def countries_with_experts(*, user: Any) -> list[Country]:
+    """The countries of the experts `user` may see, by name, for the country filter: read across every expert
+    (tens of milliseconds at 20,000), so kept per data generation and reader."""
+
+    def compute() -> list[Country]:
+        codes = visible(ExpertProfile.objects.all(), user).values("person__country_id")
+        return list(Country.objects.filter(pk__in=codes).order_by("name_en"))
+
+    return cache.cached_aggregate(
+        CACHE_NAMESPACE, ("countries-with-experts", access_fingerprint(user)), compute, timeout=300
+    )

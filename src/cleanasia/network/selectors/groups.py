@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from cleanasia.core.permissions import CHANGE, can, get_visible_or_404, is_secretariat, visible
 from cleanasia.measures.models import Measure, MeasureLink, PeriodKind, ProgressReport, ReportState
 from cleanasia.measures.permissions import REPORT
-from cleanasia.meetings.models import Meeting
+from cleanasia.meetings.models import Document, Meeting
 
 from ..models import Field, GroupRole, WorkingGroup, WorkingGroupMember, WorkPlanItem
 from ..policies.groups import LEADING_ROLES, VIEW_WORKSPACE, current_group_ids, is_current_member, term_covers
@@ -105,7 +105,11 @@ def _member_rows(members: QuerySet[WorkingGroupMember], today: dt.date, *, with_
 
 def _work_plan_rows(items: QuerySet[WorkPlanItem], user: Any) -> list[WorkPlanItem]:
     """The items in order, each with `measure_links`: the links to the measures the user may see."""
-    found = list(items.order_by("position", "pk"))
+    return attach_measure_links(list(items.order_by("position", "pk")), user)
+
+
+def attach_measure_links(found: list[WorkPlanItem], user: Any) -> list[WorkPlanItem]:
+    """Give each item `measure_links`: its links to the measures the user may see (one query for all)."""
     links: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if found:
         relation_labels = dict(MeasureLink._meta.get_field("relation").flatchoices)
@@ -143,6 +147,22 @@ def _meetings(group: WorkingGroup, user: Any) -> list[Meeting]:
     if group.meeting_series_id is None:
         return []
     return list(visible(Meeting.objects.filter(series_id=group.meeting_series_id), user).order_by("-starts_at"))
+
+
+WORKSPACE_DOCUMENTS = 50
+
+
+def group_documents_for(*, user: Any, group: WorkingGroup) -> list[Document]:
+    """The latest documents of the group's meetings (its series) that the user may see, with their meeting
+    (one query; none without a series)."""
+    if group.meeting_series_id is None:
+        return []
+    documents = visible(Document.objects.filter(meeting__series_id=group.meeting_series_id), user)
+    return list(
+        documents.select_related("meeting", "meeting__series").order_by("-meeting__starts_at", "symbol")[
+            :WORKSPACE_DOCUMENTS
+        ]
+    )
 
 
 def _header(group: WorkingGroup) -> dict[str, Any]:

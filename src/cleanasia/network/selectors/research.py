@@ -6,7 +6,6 @@ number of rows (related rows come with select_related / prefetch_related, counts
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +15,8 @@ from django.utils import timezone
 
 from cleanasia.core.permissions import CHANGE, can, get_visible_or_404, visible
 from cleanasia.directory.models import Country, Organisation
-from cleanasia.measures.models import Indicator, Measure, MeasureLink, ProgressStatus
+from cleanasia.measures.models import Measure, MeasureLink
+from cleanasia.measures.selectors import measures_advanced_by
 
 from ..models import Field, ResearchMilestone, ResearchOutput, ResearchProject, WorkingGroup
 from ..services.research import STATUS_TRANSITIONS, is_overdue
@@ -59,58 +59,29 @@ def projects_for(
         qs = qs.filter(status=status)
     if working_group:
         qs = qs.filter(working_group__code=_key(working_group, "code"))
-    today = timezone.localdate()
     return (
-        qs.select_related("field", "working_group", "lead_organisation")
+        with_counts(qs)
+        .select_related("field", "working_group", "lead_organisation")
         .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("name_en")))
-        .annotate(
-            output_count=_count(ResearchOutput.objects.filter(project=OuterRef("pk"))),
-            milestone_count=_count(ResearchMilestone.objects.filter(project=OuterRef("pk"))),
-            overdue_count=_count(
-                ResearchMilestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True, due_on__lt=today)
-            ),
-        )
         .order_by("-starts_on", "code")
     )
 
 
-def measures_for_projects(project_ids: list[int], user: Any) -> dict[int, list[dict[str, Any]]]:
-    """The measures (visible to the user) each project is linked to, with their visible indicators (two queries).
-
-    Keyed by project id: [{"measure", "relation", "relation_label", "indicators": [Indicator…]}].
-    """
-    if not project_ids:
-        return {}
-    links = list(
-        MeasureLink.objects.filter(
-            target_type=project_type(),
-            target_id__in=project_ids,
-            measure__in=visible(Measure.objects.all(), user).values("pk"),
-        )
-        .select_related("measure")
-        .order_by("measure__code", "relation")
+def with_counts(qs: QuerySet[ResearchProject]) -> QuerySet[ResearchProject]:
+    """Projects annotated with `output_count`, `milestone_count` and `overdue_count` (subqueries, no join)."""
+    today = timezone.localdate()
+    return qs.annotate(
+        output_count=_count(ResearchOutput.objects.filter(project=OuterRef("pk"))),
+        milestone_count=_count(ResearchMilestone.objects.filter(project=OuterRef("pk"))),
+        overdue_count=_count(
+            ResearchMilestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True, due_on__lt=today)
+        ),
     )
-    measure_ids = {link.measure_id for link in links}
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    if measure_ids:
-        for indicator in (
-            visible(Indicator.objects.filter(result__measure_id__in=measure_ids), user)
-            .select_related("result")
-            .order_by("code")
-        ):
-            indicator.status_label = ProgressStatus(indicator.effective_status).label
-            indicators[indicator.result.measure_id].append(indicator)
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for link in links:
-        found[link.target_id].append(
-            {
-                "measure": link.measure,
-                "relation": link.relation,
-                "relation_label": link.get_relation_display(),
-                "indicators": indicators.get(link.measure_id, []),
-            }
-        )
-    return found
+
+
+def measures_for_projects(project_ids: list[int], user: Any) -> dict[int, list[dict[str, Any]]]:
+    """The measures (visible to the user) each project is linked to, with their visible indicators (two queries)."""
+    return measures_advanced_by(project_type(), project_ids, user)
 
 
 def project_detail_for(*, user: Any, pk: int) -> dict[str, Any]:

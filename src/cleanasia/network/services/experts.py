@@ -640,6 +640,40 @@ def publication_add(
     return publication
 
 
+def publication_update(
+    *, actor: Any, publication: Publication, expected_version: int, changes: Mapping[str, Any]
+) -> Publication:
+    """Change a publication's title, year, DOI, address or citation; refused with StaleEditError if someone
+    changed it since `expected_version`, and on `doi` if the expert's list has that DOI on another entry."""
+    expert = publication.expert
+    _require(actor, CHANGE, expert, _("Only the secretariat, the expert or their country's focal point changes it."))
+    changes = dict(changes)
+    unknown = sorted(set(changes) - {"title", "year", "doi", "url", "citation"})
+    if unknown:
+        raise ValidationError({name: _("This cannot be changed here.") for name in unknown})
+    if "title" in changes:
+        changes["title"] = " ".join((changes["title"] or "").split())
+        if not changes["title"]:
+            raise ValidationError({"title": _("Give the publication's title.")})
+    if "doi" in changes:
+        changes["doi"] = doi_normalise(changes["doi"])
+        others = expert.publications.exclude(pk=publication.pk)
+        if changes["doi"] and others.filter(doi__iexact=changes["doi"]).exists():
+            raise ValidationError(
+                {"doi": _("This expert's list already has the publication %(doi)s.") % {"doi": changes["doi"]}}
+            )
+    for name in ("url", "citation"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+    return versioned_update(
+        actor=actor,
+        instance=publication,
+        expected_version=expected_version,
+        changes=changes,
+        action_code=policy.PUBLICATION_UPDATED,
+    )
+
+
 # --- merging duplicates ---------------------------------------------------------------------------
 
 # Filled on the kept person from the merged one where the kept one has none.

@@ -693,7 +693,7 @@ def assessment_record(
         raise ValidationError({"max_score": _("The maximum score must be above zero.")})
     if not 0 <= score <= max_score:
         raise ValidationError(
-            {"score": _("A score lies between 0 and the maximum, %(max)s.") % {"max": max_score.normalize()}}
+            {"score": _("A score lies between 0 and the maximum, %(max)s.") % {"max": f"{max_score.normalize():f}"}}
         )
     nomination = _selected(nomination, _("Test scores"))
     with transaction.atomic():
@@ -706,6 +706,63 @@ def assessment_record(
             record.full_clean()
             _save_changed(record, actor=actor, action_code=policy.ASSESSMENT_CHANGED)
     return record
+
+
+def attendance_grid_save(
+    *, actor: Any, session: TrainingSession, entries: Iterable[tuple[TraineeNomination, dt.date, str]]
+) -> int:
+    """Record a grid of (trainee, day, status) of one session at once: all or nothing. A refused cell
+    names the trainee and the day. Returns the number of cells recorded."""
+    _require(actor, policy.RECORD, TraineeNomination, _("Only the secretariat records attendance."))
+    entries = list(entries)
+    with transaction.atomic():
+        for nomination, day, status in entries:
+            if nomination.session_id != session.pk:
+                raise ValidationError({"nomination": _("This trainee is not nominated for this session.")})
+            try:
+                attendance_record(actor=actor, nomination=nomination, day=day, status=status)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        name: [
+                            _("%(name)s, %(day)s: %(error)s")
+                            % {"name": nomination.person.name, "day": _day(day) if _is_day(day) else day, "error": m}
+                            for m in messages
+                        ]
+                        for name, messages in exc.message_dict.items()
+                    }
+                ) from exc
+    return len(entries)
+
+
+class ScoreEntryError(ValidationError):
+    """A refused score of a grid, with the trainee and the test it belongs to (so a page shows it there)."""
+
+    def __init__(self, error: ValidationError, nomination: TraineeNomination, kind: str):
+        super().__init__(error.message_dict if hasattr(error, "error_dict") else error.messages)
+        self.error, self.nomination, self.kind = error, nomination, kind
+
+
+def assessment_scores_save(
+    *,
+    actor: Any,
+    session: TrainingSession,
+    max_score: Any,
+    entries: Iterable[tuple[TraineeNomination, str, Any]],
+) -> int:
+    """Record the pre- and post-test scores (trainee, kind, score) of one session out of `max_score`: all or
+    nothing; a refused score raises ScoreEntryError saying whose and which test. Returns the number saved."""
+    _require(actor, policy.RECORD, TraineeNomination, _("Only the secretariat records test scores."))
+    entries = list(entries)
+    with transaction.atomic():
+        for nomination, kind, score in entries:
+            if nomination.session_id != session.pk:
+                raise ValidationError({"nomination": _("This trainee is not nominated for this session.")})
+            try:
+                assessment_record(actor=actor, nomination=nomination, kind=kind, score=score, max_score=max_score)
+            except ValidationError as exc:
+                raise ScoreEntryError(exc, nomination, kind) from exc
+    return len(entries)
 
 
 # --- anonymous survey ---------------------------------------------------------------------------
