@@ -201,6 +201,7 @@ def test_a_duplicate_is_refused_on_its_field_naming_the_record_to_merge_into(
     client_for, directory, overrides, field, words
 ):
     client, _user = client_for(Role.SECRETARIAT)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is asserted in English
     response = post(client, EXPERTS, nomination(**overrides))
     assert response.status_code == 400
     errors = response.json()["errors"]

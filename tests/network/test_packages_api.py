@@ -81,6 +81,7 @@ def test_no_personal_data_about_who_submitted_a_need(role, client_for, world):
 
 
 def test_the_ranking_gives_the_score_and_every_reason(client, world):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the reasons are asserted in English
     response = client.get(f"{NEEDS}{world['need'].pk}/matches/")
     assert response.status_code == 200
     ranking = response.json()
