@@ -9,6 +9,7 @@ forbidden.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db import models
@@ -63,6 +64,27 @@ class PermissionPolicy:
     def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
         if action == VIEW:
             if obj is None:
+                return True
+            return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
+        return is_secretariat(user)
+
+
+class SecretariatWritesPolicy(PermissionPolicy):
+    """Reading by a condition (a function of the user giving a Q, or None for all); every change by the
+    secretariat; deleting by nobody."""
+
+    def __init__(self, condition: Callable[[Any], Q | None]) -> None:
+        self.condition = condition
+
+    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
+        condition = self.condition(user)
+        return qs if condition is None else qs.filter(condition)
+
+    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
+        if action == DELETE:
+            return False
+        if action == VIEW:
+            if obj is None or is_secretariat(user):
                 return True
             return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
         return is_secretariat(user)

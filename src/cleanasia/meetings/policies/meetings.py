@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -23,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from cleanasia.core.audit import register_action
 from cleanasia.core.permissions import (
     DELETE,
-    VIEW,
     PermissionPolicy,
+    SecretariatWritesPolicy,
     is_secretariat,
     register_policy,
     visibility_filter,
@@ -103,27 +102,6 @@ def series_filter(user: Any) -> Q | None:
     if own is not None:
         condition |= Q(pk__in=Meeting.objects.filter(own).values("series_id"))
     return condition
-
-
-class SecretariatWritesPolicy(PermissionPolicy):
-    """Reading by a condition (a function of the user giving a Q, or None for all); every change by the
-    secretariat; deleting by nobody."""
-
-    def __init__(self, condition: Callable[[Any], Q | None]) -> None:
-        self.condition = condition
-
-    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
-        condition = self.condition(user)
-        return qs if condition is None else qs.filter(condition)
-
-    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
-        if action == DELETE:
-            return False
-        if action == VIEW:
-            if obj is None or is_secretariat(user):
-                return True
-            return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
-        return is_secretariat(user)
 
 
 def agenda_item_filter(user: Any) -> Q | None:

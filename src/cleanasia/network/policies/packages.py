@@ -15,16 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.audit import register_action
 from cleanasia.core.permissions import (
     ADD,
     CHANGE,
-    DELETE,
-    VIEW,
-    PermissionPolicy,
+    SecretariatWritesPolicy,
     is_secretariat,
     register_policy,
     visibility_filter,
@@ -84,41 +82,11 @@ def need_filter(user: Any) -> Q | None:
     return condition
 
 
-class _SecretariatWritesPolicy(PermissionPolicy):
-    """Reading by `condition`; every change by the secretariat; deleting by nobody."""
-
-    def condition(self, user: Any) -> Q | None:
-        raise NotImplementedError
-
-    def visible(self, qs: QuerySet, user: Any) -> QuerySet:
-        condition = self.condition(user)
-        return qs if condition is None else qs.filter(condition)
-
-    def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
-        if action == DELETE:
-            return False
-        if action == VIEW:
-            if obj is None or is_secretariat(user):
-                return True
-            return self.visible(obj.__class__._default_manager.filter(pk=obj.pk), user).exists()
-        return is_secretariat(user)
-
-
-class KnowHowPackagePolicy(_SecretariatWritesPolicy):
-    def condition(self, user: Any) -> Q | None:
-        return package_filter(user)
-
-
-class PackageCasePolicy(_SecretariatWritesPolicy):
-    def condition(self, user: Any) -> Q | None:
-        return package_filter(user, "package")
-
-
-class CountryNeedPolicy(_SecretariatWritesPolicy):
+class CountryNeedPolicy(SecretariatWritesPolicy):
     """Needs: their country's focal points submit and edit (until matched or closed); the secretariat decides."""
 
-    def condition(self, user: Any) -> Q | None:
-        return need_filter(user)
+    def __init__(self) -> None:
+        super().__init__(need_filter)
 
     def can(self, user: Any, action: str, obj: models.Model | None = None) -> bool:
         if action in (ADD, CHANGE) and not is_secretariat(user):
@@ -129,6 +97,6 @@ class CountryNeedPolicy(_SecretariatWritesPolicy):
         return super().can(user, action, obj)
 
 
-register_policy(KnowHowPackage, KnowHowPackagePolicy())
-register_policy(PackageCase, PackageCasePolicy())
+register_policy(KnowHowPackage, SecretariatWritesPolicy(package_filter))
+register_policy(PackageCase, SecretariatWritesPolicy(lambda user: package_filter(user, "package")))
 register_policy(CountryNeed, CountryNeedPolicy())
