@@ -134,6 +134,8 @@ SESSION_DAYS = 5
 BATCH = 2000
 ACTION = "network.demo.generated"
 NETWORK_SOURCE = "Demonstration data of the research and training network: invented by `cleanasia seed_demo`."
+# Ids per DELETE: below SQLite's limit of bound variables.
+DELETE_CHUNK = 5000
 EXPERT_MAIL_DOMAIN = "experts.demo.cleanasia.invalid"
 TRAINEE_MAIL_DOMAIN = "trainees.demo.cleanasia.invalid"
 DOI_PREFIX = "10.5555"  # the DOI foundation's prefix for examples and tests: resolves to nothing real
@@ -1261,8 +1263,12 @@ def _delete_demo_rows() -> int:
         series_ids = list(group_rows.exclude(meeting_series=None).values_list("meeting_series_id", flat=True))
         # The affiliations of the network's people go without signals: each one's post_delete would re-index
         # the person's (already removed) expert entry, a dozen queries apiece.
-        affiliations = Affiliation.objects.filter(is_demo=True, person__source=NETWORK_SOURCE)
-        removed += affiliations._raw_delete(affiliations.db)
+        # By the people's ids, in chunks, without a join: PostgreSQL planned the joined form as a nested loop
+        # over the whole table (minutes at scale 1).
+        people = list(Person.objects.filter(is_demo=True, source=NETWORK_SOURCE).values_list("pk", flat=True))
+        for start in range(0, len(people), DELETE_CHUNK):
+            affiliations = Affiliation.objects.filter(is_demo=True, person_id__in=people[start : start + DELETE_CHUNK])
+            removed += affiliations._raw_delete(affiliations.db)
         # The people go after the records that protect them, the groups' measures and series after the
         # groups, the fields last.
         steps = [model.objects.filter(is_demo=True) for model in DELETION_ORDER if model is not Field]
