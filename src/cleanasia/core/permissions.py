@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -125,6 +126,12 @@ def can(user: Any, action: str, obj_or_model: models.Model | type[models.Model])
         return policy_for(obj_or_model).can(user, action, None)
     # __class__ rather than type(): a lazily loaded request.user is a SimpleLazyObject.
     return policy_for(obj_or_model.__class__).can(user, action, obj_or_model)
+
+
+def require(user: Any, action: str, obj_or_model: models.Model | type[models.Model]) -> None:
+    """Refuse (403) unless `user` may do `action` on the record or model."""
+    if not can(user, action, obj_or_model):
+        raise PermissionDenied
 
 
 def get_visible_or_404(qs: QuerySet, user: Any, **lookup: Any) -> models.Model:

@@ -60,3 +60,8 @@ def paginate(request: HttpRequest, rows: Any, page_size: int = 50) -> tuple[Page
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def changed_fields(form: forms.Form) -> dict[str, Any]:
+    """The fields the user changed (all but the version), as a service's `changes`."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from cleanasia.core import permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
+from cleanasia.core.permissions import require
 from cleanasia.core.views.forms import add_service_errors, paginate, stale_context
 from cleanasia.directory.models import Country, CountryGroup, Person
 from cleanasia.measures.models import Measure
@@ -52,11 +53,6 @@ def group_badge(group: WorkingGroup) -> dict[str, str]:
 def item_badge(item: WorkPlanItem) -> dict[str, str]:
     status = WorkPlanStatus(item.status)
     return {"value": status.value, "label": str(status.label), "icon": ITEM_STATUS_ICONS[status]}
-
-
-def _require(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _group(request: HttpRequest, code: str, *related: str) -> WorkingGroup:
@@ -333,7 +329,7 @@ class FieldFormView(LoginRequiredMixin, View):
     template_name = "network/groups/field_form.html"
 
     def _field(self, request: HttpRequest, pk: int | None) -> Field | None:
-        _require(request.user, permissions.CHANGE if pk else permissions.ADD, Field)
+        require(request.user, permissions.CHANGE if pk else permissions.ADD, Field)
         if pk is None:
             return None
         field = Field.objects.filter(pk=pk).first()
@@ -443,10 +439,10 @@ class GroupFormView(LoginRequiredMixin, View):
 
     def _group(self, request: HttpRequest, code: str | None) -> WorkingGroup | None:
         if code is None:
-            _require(request.user, permissions.ADD, WorkingGroup)
+            require(request.user, permissions.ADD, WorkingGroup)
             return None
         group = _group(request, code)
-        _require(request.user, permissions.CHANGE, group)
+        require(request.user, permissions.CHANGE, group)
         return group
 
     def get(self, request: HttpRequest, code: str | None = None) -> HttpResponse:
@@ -496,7 +492,7 @@ class GroupPublishView(LoginRequiredMixin, View):
 
     def _group(self, request: HttpRequest, code: str) -> WorkingGroup:
         group = _group(request, code)
-        _require(request.user, permissions.CHANGE, group)
+        require(request.user, permissions.CHANGE, group)
         return group
 
     def get(self, request: HttpRequest, code: str) -> HttpResponse:
@@ -539,7 +535,7 @@ class MemberAddView(LoginRequiredMixin, View):
 
     def _group(self, request: HttpRequest, code: str) -> WorkingGroup:
         group = _group(request, code, "meeting_series")
-        _require(request.user, permissions.CHANGE, group)
+        require(request.user, permissions.CHANGE, group)
         return group
 
     def get(self, request: HttpRequest, code: str) -> HttpResponse:
@@ -574,7 +570,7 @@ class MemberEndView(LoginRequiredMixin, View):
         member = permissions.get_visible_or_404(
             WorkingGroupMember.objects.select_related("group", "person", "country"), request.user, pk=pk
         )
-        _require(request.user, permissions.CHANGE, member)
+        require(request.user, permissions.CHANGE, member)
         return member
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -603,12 +599,12 @@ class WorkPlanItemFormView(LoginRequiredMixin, View):
     def _load(self, request: HttpRequest, code: str | None, pk: int | None) -> tuple[WorkingGroup, WorkPlanItem | None]:
         if pk is None:
             group = _group(request, code)
-            _require(request.user, permissions.CHANGE, group)
+            require(request.user, permissions.CHANGE, group)
             return group, None
         item = permissions.get_visible_or_404(
             WorkPlanItem.objects.select_related("group", "group__field"), request.user, pk=pk
         )
-        _require(request.user, permissions.CHANGE, item)
+        require(request.user, permissions.CHANGE, item)
         return item.group, item
 
     def get(self, request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
@@ -663,7 +659,7 @@ class WorkPlanItemStatusView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         item = permissions.get_visible_or_404(WorkPlanItem.objects.select_related("group"), request.user, pk=pk)
-        _require(request.user, SET_STATUS, item)
+        require(request.user, SET_STATUS, item)
         form = ItemStatusForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a status; the page may be out of date, reload it."))

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -26,8 +26,8 @@ from django.views.generic import TemplateView
 
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
-from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404, is_secretariat
-from cleanasia.core.views.forms import add_service_errors, paginate
+from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404, is_secretariat, require
+from cleanasia.core.views.forms import add_service_errors, changed_fields, paginate
 from cleanasia.directory.models import Country, Organisation
 
 from ..models import CountryNeed, Field, KnowHowPackage, NeedStatus, PackageCase, PackageKind
@@ -326,15 +326,6 @@ class NeedStatusForm(forms.Form):
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
-def _require(request: HttpRequest, action: str, obj: Any) -> None:
-    if not can(request.user, action, obj):
-        raise PermissionDenied
-
-
-def _changed(form: forms.Form) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-
-
 def _package(request: HttpRequest, pk: int) -> KnowHowPackage:
     return get_visible_or_404(KnowHowPackage.objects.all(), request.user, pk=pk)
 
@@ -390,10 +381,10 @@ class PackageFormView(LoginRequiredMixin, View):
 
     def _package(self, request: HttpRequest, pk: int | None) -> KnowHowPackage | None:
         if pk is None:
-            _require(request, ADD, KnowHowPackage)
+            require(request.user, ADD, KnowHowPackage)
             return None
         package = _package(request, pk)
-        _require(request, CHANGE, package)
+        require(request.user, CHANGE, package)
         return package
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -417,7 +408,7 @@ class PackageFormView(LoginRequiredMixin, View):
                         actor=request.user,
                         package=package,
                         expected_version=form.cleaned_data["version"] or package.version,
-                        changes=_changed(form),
+                        changes=changed_fields(form),
                     )
             except StaleEditError as exc:
                 return self._render(request, {**context, "stale": exc}, status=409)
@@ -437,10 +428,10 @@ class CaseFormView(LoginRequiredMixin, View):
     def _objects(self, request: HttpRequest, kwargs: dict) -> tuple[KnowHowPackage, PackageCase | None]:
         if "pk" in kwargs:
             case = get_visible_or_404(PackageCase.objects.select_related("package"), request.user, pk=kwargs["pk"])
-            _require(request, CHANGE, case)
+            require(request.user, CHANGE, case)
             return case.package, case
         package = _package(request, kwargs["package_pk"])
-        _require(request, CHANGE, package)
+        require(request.user, CHANGE, package)
         return package, None
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -533,10 +524,10 @@ class NeedFormView(LoginRequiredMixin, View):
 
     def _need(self, request: HttpRequest, pk: int | None) -> CountryNeed | None:
         if pk is None:
-            _require(request, ADD, CountryNeed)
+            require(request.user, ADD, CountryNeed)
             return None
         need = _need(request, pk)
-        _require(request, CHANGE, need)
+        require(request.user, CHANGE, need)
         return need
 
     def _form(self, request: HttpRequest, need: CountryNeed | None, data: Any = None) -> NeedForm:
@@ -561,7 +552,7 @@ class NeedFormView(LoginRequiredMixin, View):
                         actor=request.user,
                         need=need,
                         expected_version=form.cleaned_data["version"] or need.version,
-                        changes=_changed(form),
+                        changes=changed_fields(form),
                     )
             except StaleEditError as exc:
                 return self._render(request, {**context, "stale": exc}, status=409)
@@ -578,7 +569,7 @@ class NeedStatusView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         need = _need(request, pk)
-        _require(request, policy.SET_STATUS, need)
+        require(request.user, policy.SET_STATUS, need)
         form = NeedStatusForm(request.POST)
         if not form.is_valid():
             messages.error(request, gettext("Choose a status."))

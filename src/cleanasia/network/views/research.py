@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -24,8 +24,8 @@ from django.views.generic import TemplateView
 
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
-from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404, visible
-from cleanasia.core.views.forms import add_service_errors, paginate
+from cleanasia.core.permissions import ADD, CHANGE, can, get_visible_or_404, require, visible
+from cleanasia.core.views.forms import add_service_errors, changed_fields, paginate
 from cleanasia.directory.models import Country, Organisation
 from cleanasia.measures.models import Measure
 
@@ -208,16 +208,6 @@ def _project(request: HttpRequest, pk: int) -> ResearchProject:
     return get_visible_or_404(ResearchProject.objects.all(), request.user, pk=pk)
 
 
-def _require(request: HttpRequest, action: str, obj: Any) -> None:
-    if not can(request.user, action, obj):
-        raise PermissionDenied
-
-
-def _changed(form: forms.Form) -> dict[str, Any]:
-    """The fields the user changed (all but the version), as the service's `changes`."""
-    return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
-
-
 class _FormPage(LoginRequiredMixin, View):
     """A form page of the secretariat: the stale edit and the service's refusals shown on the form."""
 
@@ -289,11 +279,11 @@ class ProjectCreateView(_FormPage):
     template_name = "network/research/form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        _require(request, ADD, ResearchProject)
+        require(request.user, ADD, ResearchProject)
         return self.render_form(request, {"form": ProjectForm(), "project": None})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _require(request, ADD, ResearchProject)
+        require(request.user, ADD, ResearchProject)
         form = ProjectForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -313,13 +303,13 @@ class ProjectEditView(_FormPage):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         project = _project(request, pk)
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         form = ProjectForm(initial=ProjectForm.initial_for(project), editing=True)
         return self.render_form(request, {"form": form, "project": project})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         project = _project(request, pk)
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         form = ProjectForm(request.POST, initial=ProjectForm.initial_for(project), editing=True)
         if form.is_valid():
             try:
@@ -327,7 +317,7 @@ class ProjectEditView(_FormPage):
                     actor=request.user,
                     project=project,
                     expected_version=form.cleaned_data["version"] or project.version,
-                    changes=_changed(form),
+                    changes=changed_fields(form),
                 )
             except StaleEditError as exc:
                 return self.render_form(request, {"form": form, "project": project, "stale": exc}, status=409)
@@ -344,7 +334,7 @@ class ProjectStatusView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         project = _project(request, pk)
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         form = StatusForm(request.POST)
         if not form.is_valid():
             messages.error(request, gettext("Choose a status."))
@@ -370,7 +360,7 @@ class ProjectMeasureLinkView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         project = _project(request, pk)
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         form = MeasureLinkForm(request.POST)
         if not form.is_valid():
             messages.error(request, gettext("Give the code of the measure."))
@@ -402,10 +392,10 @@ class OutputFormView(_FormPage):
     def _objects(self, request: HttpRequest, kwargs: dict) -> tuple[ResearchProject, ResearchOutput | None]:
         if "pk" in kwargs:
             output = get_visible_or_404(ResearchOutput.objects.select_related("project"), request.user, pk=kwargs["pk"])
-            _require(request, CHANGE, output)
+            require(request.user, CHANGE, output)
             return output.project, output
         project = _project(request, kwargs["project_pk"])
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         return project, None
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -450,10 +440,10 @@ class MilestoneFormView(_FormPage):
             milestone = get_visible_or_404(
                 ResearchMilestone.objects.select_related("project"), request.user, pk=kwargs["pk"]
             )
-            _require(request, CHANGE, milestone)
+            require(request.user, CHANGE, milestone)
             return milestone.project, milestone
         project = _project(request, kwargs["project_pk"])
-        _require(request, CHANGE, project)
+        require(request.user, CHANGE, project)
         return project, None
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -497,7 +487,7 @@ class MilestoneDoneView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         milestone = get_visible_or_404(ResearchMilestone.objects.select_related("project"), request.user, pk=pk)
-        _require(request, CHANGE, milestone)
+        require(request.user, CHANGE, milestone)
         form = MilestoneDoneForm(request.POST)
         if not form.is_valid():
             messages.error(request, gettext("Give the day the milestone was reached as a date."))

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from django.views import View
 from cleanasia.core import permissions
 from cleanasia.core.concurrency import StaleEditError
 from cleanasia.core.models import Visibility
+from cleanasia.core.permissions import require
 from cleanasia.core.views.forms import add_service_errors, stale_context
 from cleanasia.directory.models import Country
 
@@ -109,11 +110,6 @@ def _certificate(request: HttpRequest, pk: int) -> Certificate:
         request.user,
         pk=pk,
     )
-
-
-def _require(request: HttpRequest, action: str, obj: Any) -> None:
-    if not permissions.can(request.user, action, obj):
-        raise PermissionDenied
 
 
 def session_days(session: TrainingSession) -> list[dt.date]:
@@ -418,7 +414,7 @@ class ProgrammeCreateView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            _require(request, permissions.ADD, TrainingProgramme)
+            require(request.user, permissions.ADD, TrainingProgramme)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -442,7 +438,7 @@ class ProgrammeEditView(LoginRequiredMixin, View):
 
     def _programme(self, request: HttpRequest, pk: int) -> TrainingProgramme:
         programme = _programme(request, pk)
-        _require(request, permissions.CHANGE, programme)
+        require(request.user, permissions.CHANGE, programme)
         return programme
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -487,7 +483,7 @@ class SessionCreateView(LoginRequiredMixin, View):
 
     def _programme(self, request: HttpRequest, pk: int) -> TrainingProgramme:
         programme = _programme(request, pk)
-        _require(request, permissions.ADD, TrainingSession)
+        require(request.user, permissions.ADD, TrainingSession)
         return programme
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -514,7 +510,7 @@ class SessionEditView(LoginRequiredMixin, View):
 
     def _session(self, request: HttpRequest, pk: int) -> TrainingSession:
         session = _session(request, pk)
-        _require(request, permissions.CHANGE, session)
+        require(request.user, permissions.CHANGE, session)
         return session
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -608,7 +604,7 @@ class NominationCreateView(LoginRequiredMixin, View):
 
     def _setup(self, request: HttpRequest, pk: int) -> tuple[TrainingSession, list[Country]]:
         session = _session(request, pk)
-        _require(request, policy.NOMINATE, session)
+        require(request.user, policy.NOMINATE, session)
         countries = Country.objects.order_by("name_en")
         if not permissions.is_secretariat(request.user):
             countries = countries.filter(code__in=policy.focal_countries(request.user))
@@ -686,7 +682,7 @@ class AttendanceView(LoginRequiredMixin, View):
 
     def _setup(self, request: HttpRequest, pk: int) -> tuple[TrainingSession, list[TraineeNomination]]:
         session = _session(request, pk)
-        _require(request, policy.RECORD, TraineeNomination)
+        require(request.user, policy.RECORD, TraineeNomination)
         return session, _selected_trainees(request, session)
 
     def _render(self, request, session, trainees, grid, one, status=200) -> HttpResponse:
@@ -749,7 +745,7 @@ class ScoresView(LoginRequiredMixin, View):
 
     def _setup(self, request: HttpRequest, pk: int) -> tuple[TrainingSession, list[TraineeNomination]]:
         session = _session(request, pk)
-        _require(request, policy.RECORD, TraineeNomination)
+        require(request.user, policy.RECORD, TraineeNomination)
         return session, _selected_trainees(request, session)
 
     def _render(self, request, session, trainees, form, status=200) -> HttpResponse:
@@ -809,7 +805,7 @@ class CertificateRevokeView(LoginRequiredMixin, View):
 
     def _certificate(self, request: HttpRequest, pk: int) -> Certificate:
         certificate = _certificate(request, pk)
-        _require(request, permissions.CHANGE, certificate)
+        require(request.user, permissions.CHANGE, certificate)
         return certificate
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
