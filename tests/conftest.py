@@ -81,3 +81,19 @@ def english_unless_a_test_says_otherwise():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def demo_modules(monkeypatch):
+    """demo_modules("accounts", "directory"): `seed_demo` generates (and resets) only these modules, in
+    their usual order. The tests of one module's demonstration data need not wait for every other
+    module's; the whole seeding is exercised by the network's demo test, which needs every module."""
+    from cleanasia.core import demo
+
+    def only(*names: str) -> None:
+        registered = {module.name: module for module in demo.autodiscover()}
+        unknown = set(names) - set(registered)
+        assert not unknown, f"no demonstration module named {sorted(unknown)}"
+        monkeypatch.setattr(demo, "_REGISTRY", {name: m for name, m in registered.items() if name in names})
+
+    return only

@@ -20,6 +20,12 @@ from cleanasia.directory.models import Affiliation, CountryGroup, Organisation, 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def foundation_modules_only(demo_modules):
+    """The seeding's rules (determinism, idempotence, marking, reset) checked on the foundation's modules."""
+    demo_modules("accounts", "directory")
+
+
 def seed(**options) -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out, **options)

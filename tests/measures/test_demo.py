@@ -25,6 +25,12 @@ from .factories import make_measure
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def progress_and_its_prerequisites_only(demo_modules):
+    """The progress module's data and what it builds on; the others' generators are not run."""
+    demo_modules("accounts", "directory", "measures")
+
+
 def seed(**options) -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out, **options)

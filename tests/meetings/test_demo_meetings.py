@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db
 MODELS = [MeetingSeries, Meeting, Delegation, Participant, AgendaItem, Document, Outcome, Element, ElementUpdate]
 
 
+@pytest.fixture(autouse=True)
+def meetings_and_their_prerequisites_only(demo_modules):
+    """The meetings module's data and what it builds on; the others' generators are not run."""
+    demo_modules("accounts", "directory", "meetings")
+
+
 @pytest.fixture
 def reference(db):
     call_command("load_reference", stdout=io.StringIO())

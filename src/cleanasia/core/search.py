@@ -61,6 +61,10 @@ BATCH = 1000
 # From this many records, a bulk load drops the grams' lookup index and builds it again at the end:
 # sorting once is much faster than inserting millions of grams into it one by one.
 BULK_RECORDS = 5000
+# From this many records indexed at once, PostgreSQL's statistics of the index tables are refreshed: planned
+# from stale counts (a table analysed while nearly empty), a search of the new entries nested a scan of the
+# postings inside a scan of the entries — minutes at a thousand experts.
+ANALYZE_RECORDS = 200
 # A query's candidates come from its MAX_GRAMS rarest grams, counted up to COUNT_CAP postings each.
 MAX_GRAMS = 3
 COUNT_CAP = 5000
@@ -517,8 +521,17 @@ def bulk_load() -> Iterator[None]:
         with connection.cursor() as cursor:
             _settle_deferred_checks(cursor)
             cursor.execute(f"CREATE INDEX {quote(index.name)} ON {quote(SearchGram._meta.db_table)} ({columns})")
-            if connection.vendor == "postgresql":  # plan for the tables as they are now, not as last analysed
-                cursor.execute(f"ANALYZE {quote(SearchEntry._meta.db_table)}, {quote(SearchGram._meta.db_table)}")
+        analyse_index_tables()
+
+
+def analyse_index_tables() -> None:
+    """On PostgreSQL, ANALYZE the index tables, so that the next searches are planned for the tables as they
+    are now, not as last analysed (inside a transaction, autovacuum sees none of its new rows)."""
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {quote(SearchEntry._meta.db_table)}, {quote(SearchGram._meta.db_table)}")
 
 
 def _settle_deferred_checks(cursor: Any) -> None:
@@ -543,9 +556,13 @@ def index_querysets(
         for qs in querysets
         if (searchable := searchable_for(qs.model)) is not None
     ]
-    loading = bulk_load() if sum(len(ids) for _s, ids in work) >= BULK_RECORDS else contextlib.nullcontext()
+    records = sum(len(ids) for _s, ids in work)
+    loading = bulk_load() if records >= BULK_RECORDS else contextlib.nullcontext()
     with loading:
-        return [_index_ids(searchable, ids, stdout=stdout, batch_size=batch_size) for searchable, ids in work]
+        tallies = [_index_ids(searchable, ids, stdout=stdout, batch_size=batch_size) for searchable, ids in work]
+    if ANALYZE_RECORDS <= records < BULK_RECORDS:  # a bulk load analyses them itself
+        analyse_index_tables()
+    return tallies
 
 
 def _index_ids(searchable: Searchable, ids: list[int], *, stdout: TextIO | None, batch_size: int) -> IndexTally:
