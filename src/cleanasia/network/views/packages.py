@@ -112,8 +112,9 @@ def _shown(value: Any) -> str:
 
 
 def conditions_text(conditions: dict[str, Any] | None) -> str:
-    """The conditions as the form shows them, one `name = value` per line."""
-    return "\n".join(f"{name} = {_shown(value)}" for name, value in (conditions or {}).items())
+    """The conditions as the form shows them, one `name = value` per line, by name: PostgreSQL's JSON keeps
+    no key order, so the order they were typed in cannot be shown back on every database."""
+    return "\n".join(f"{name} = {_shown(value)}" for name, value in sorted((conditions or {}).items()))
 
 
 class ConditionsField(forms.CharField):
