@@ -142,12 +142,14 @@ def test_hidden_and_unknown_experts_are_404(client, directory):
 
 def test_the_list_has_a_fixed_number_of_queries(client_for, directory, django_assert_max_num_queries):
     client, _user = client_for(Role.SECRETARIAT)
-    client.get(EXPERTS, {"q": "a"})
-    with django_assert_max_num_queries(12) as few:
+    client.get(EXPERTS, {"q": "b"})  # the session and the token's first reads
+    # Both requests come after a change of the data (the page is computed, not taken from the cache).
+    with django_assert_max_num_queries(13) as few:
         client.get(EXPERTS, {"q": "a"})
+    budget = len(few.captured_queries)
     for n in range(10):
         make_expert(f"Another Person {n}", country="JP", fields=("air",))
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(budget):
         assert client.get(EXPERTS, {"q": "a"}).json()["count"] >= 10
 
 

@@ -59,6 +59,12 @@ def bump(namespace: str) -> None:
         CacheGeneration.objects.get_or_create(namespace=namespace, defaults={"generation": 1})
 
 
+def bump_all() -> None:
+    """Make every watched area's cached aggregates stale: after bulk work that sends no signals."""
+    for namespace in sorted(_watched):
+        bump(namespace)
+
+
 def cached_aggregate(
     namespace: str, key_parts: Iterable[Any], compute: Callable[[], T], *, timeout: int = DEFAULT_TIMEOUT
 ) -> T:

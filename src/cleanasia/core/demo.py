@@ -149,6 +149,7 @@ def reset_demo_data(modules: Sequence[DemoModule], *, stdout: TextIO) -> None:
             refresh_planner_statistics(module)
             removed = sum(counts.values())
             stdout.write(f"  {module.name}: removed {removed} demonstration rows\n")
+        cache.bump_all()  # bulk deletes send no signals
 
 
 def seed_demo(*, scale: int, seed: int, reset: bool, stdout: TextIO) -> dict[str, dict[str, Any]]:
@@ -180,6 +181,8 @@ def seed_demo(*, scale: int, seed: int, reset: bool, stdout: TextIO) -> dict[str
             counts = ", ".join(f"{value} {key}" for key, value in summary.items())
             stdout.write(f"  {module.name}: generated {counts} in {seconds:.1f} s\n")
             generated[module.name] = summary
+        if generated:
+            cache.bump_all()  # bulk inserts send no signals: what was cached before is stale
         for module in modules:
             if module.epilogue is not None:
                 module.epilogue(stdout)

@@ -150,8 +150,12 @@ def access_fingerprint(user: Any) -> tuple:
     """
     if not getattr(user, "is_authenticated", False):
         return ("anonymous",)
+    known = getattr(user, "_access_fingerprint", None)
+    if known is not None:  # one read of the groups per request (the user object lives as long as the request)
+        return known
     roles = sorted(
         (a.role, a.country_id or "", a.scope_type or "", a.scope_id or 0) for a in getattr(user, "active_roles", ())
     )
     groups = sorted(user.groups.values_list("pk", flat=True))
-    return ("user", user.pk, user.is_superuser, tuple(roles), tuple(groups))
+    user._access_fingerprint = ("user", user.pk, user.is_superuser, tuple(roles), tuple(groups))
+    return user._access_fingerprint

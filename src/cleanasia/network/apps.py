@@ -19,10 +19,11 @@ class NetworkConfig(AppConfig):
         self._watch_for_cached_parts()
 
     def _watch_for_cached_parts(self) -> None:
-        """Filter choices are cached per data generation: the experts and the people they are raise it."""
+        """Filter choices and search pages are cached per data generation: what an expert's index entry and
+        visibility are made of raises it (the expert, their person, affiliations and organisations, the fields)."""
         from cleanasia.core import cache
-        from cleanasia.directory.models import Person
+        from cleanasia.directory.models import Affiliation, Organisation, Person
 
-        from .models import ExpertProfile
+        from .models import ExpertProfile, Field
 
-        cache.watch(CACHE_NAMESPACE, [ExpertProfile, Person])
+        cache.watch(CACHE_NAMESPACE, [ExpertProfile, Person, Affiliation, Organisation, Field])

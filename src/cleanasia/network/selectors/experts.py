@@ -143,18 +143,42 @@ def expert_search(
     records or codes; `language`: an ISO 639-1 code; `keyword`: one of the expert's keywords, exactly (any
     case); `state`: nominated, accepted or declined (readers who see only accepted experts get nothing else).
     """
-    experts = expert_search_queryset(
-        user=user, query=query, field=field, country=country, language=language, keyword=keyword, state=state
-    )
     number = _page_number(page)
-    found, total = _page_of(experts, number, page_size)
-    if not found and number > 1:  # past the last page (an old link): the last page, as Paginator.get_page does
-        number = max(1, -(-experts.count() // page_size))
-        found, total = _page_of(experts, number, page_size)
+    filters = {"query": query, "field": field, "country": country, "language": language, "keyword": keyword}
+    ids, total = _page_ids(user, number, page_size, state=state, **filters)
+    if not ids and number > 1:  # past the last page (an old link): the last page, as Paginator.get_page does
+        number = max(1, -(-total // page_size))
+        ids, total = _page_ids(user, number, page_size, state=state, **filters)
+    by_id = _with_related(ExpertProfile.objects.filter(pk__in=ids), history=False).in_bulk()
+    # An id cached before its expert was deleted by bulk work (which raises no generation) is skipped.
+    found = [by_id[pk] for pk in ids if pk in by_id]
     paginator = Paginator([], page_size)
     paginator.count = total  # known from the page's own query
     rows = [expert_row(expert, user=user, language=reader_language) for expert in found]
     return Page(rows, number, paginator)
+
+
+def _page_ids(user: Any, number: int, page_size: int, **filters: Any) -> tuple[list[int], int]:
+    """The ids of page `number` and how many experts match in all, kept per data generation and reader.
+
+    Finding the matches of a common word reads every expert's index entries (about 20 ms at 20,000 experts
+    on SQLite, 30 on PostgreSQL) and ordering them by name joins every match to its person: the same search
+    repeated — the directory's popular keywords, paging back and forth — is answered from the cache until an
+    expert, a person, an affiliation, an organisation or a field changes (apps.py watches them all).
+    """
+    key = [
+        "expert-search-page",
+        access_fingerprint(user),
+        *(_code(value) if name in {"field", "country"} else (value or "").strip() for name, value in filters.items()),
+        number,
+        page_size,
+    ]
+
+    def compute() -> tuple[list[int], int]:
+        experts = expert_search_queryset(user=user, **filters)
+        return _page_of(experts, number, page_size)
+
+    return cache.cached_aggregate(CACHE_NAMESPACE, key, compute, timeout=300)
 
 
 def _page_number(page: int | str | None) -> int:
@@ -164,17 +188,15 @@ def _page_number(page: int | str | None) -> int:
         return 1
 
 
-def _page_of(experts: QuerySet, number: int, page_size: int) -> tuple[list[ExpertProfile], int]:
-    """The experts of page `number` and how many match in all. One narrow query reads the page's ids with
-    the total (a window count over the same matches: the search runs once, not again for a count), another
-    the page's rows with what they show."""
+def _page_of(experts: QuerySet, number: int, page_size: int) -> tuple[list[int], int]:
+    """The ids of page `number` and how many match in all, in one narrow query: a window count over the same
+    matches, so the search runs once, not again for a count."""
     start = (number - 1) * page_size
     counted = experts.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
     page = list(counted[start : start + page_size])
     if not page:
-        return [], 0
-    by_id = _with_related(ExpertProfile.objects.filter(pk__in=[pk for pk, _matches in page]), history=False).in_bulk()
-    return [by_id[pk] for pk, _matches in page], page[0][1]
+        return [], experts.count() if number > 1 else 0
+    return [pk for pk, _matches in page], page[0][1]
 
 
 def _affiliation_row(affiliation: Affiliation, language: str) -> dict[str, Any]:
