@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("staff/network/", include("cleanasia.network.urls")),
     path("network/", include("cleanasia.network.public_urls")),
     path("verify/", include("cleanasia.network.verify_urls")),
+    path("cobenefits/", include("cleanasia.cobenefits.urls")),
     # Django admin is for administrators only (is_staff is granted with the admin role).
     path("admin/", admin.site.urls),
 )

@@ -4,6 +4,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cleanasia.cobenefits.api import collected_urlpatterns as cobenefits_api_urlpatterns
+from cleanasia.cobenefits.api import register_all as register_cobenefits_api
 from cleanasia.directory.api.views import CountryGroupViewSet, CountryViewSet, OrganisationViewSet, PersonViewSet
 from cleanasia.framework.api.views import FrameworkNodeViewSet
 from cleanasia.measures.api.views import (
@@ -34,12 +36,14 @@ router.register("reporting-periods", ReportingPeriodViewSet, basename="reporting
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 register_meetings_api(router)
 register_network_api(router)
+register_cobenefits_api(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings=schema_settings()), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     path("redoc/", ApiRedocView.as_view(), name="redoc"),
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    *cobenefits_api_urlpatterns(),
     *router.urls,
     # Last: any other path under /api/v1/ answers a 404 problem, not the HTML error page.
     re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not-found"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cleanasia.measures",
     "cleanasia.meetings",
     "cleanasia.network",
+    "cleanasia.cobenefits",
     "cleanasia.api",
 ]
 
