@@ -9,3 +9,7 @@ class CobenefitsConfig(AppConfig):
     name = "cleanasia.cobenefits"
     label = "cobenefits"
     verbose_name = _("Co-benefits")
+
+    def ready(self) -> None:
+        # Importing registers the policies of stored projects and evaluations and their action labels.
+        from . import policies  # noqa: F401

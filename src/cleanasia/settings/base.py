@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "cleanasia.network.models.AttendanceStatus",
         "AssessmentKindEnum": "cleanasia.network.models.AssessmentKind",
         "GenderEnum": "cleanasia.network.models.Gender",
+        "CobenefitProjectStatusEnum": "cleanasia.cobenefits.models.ProjectStatus",
     },
     # Swagger UI must not call swagger.io's online validator: the platform runs offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
