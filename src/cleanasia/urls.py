@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("network/", include("cleanasia.network.public_urls")),
     path("verify/", include("cleanasia.network.verify_urls")),
     path("cobenefits/", include("cleanasia.cobenefits.urls")),
+    path("staff/cobenefits/", include("cleanasia.cobenefits.staff_urls")),
     # Django admin is for administrators only (is_staff is granted with the admin role).
     path("admin/", admin.site.urls),
 )
