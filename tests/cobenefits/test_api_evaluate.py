@@ -13,7 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from cleanasia.accounts.models import Role
 from cleanasia.cobenefits.api.evaluate import EXAMPLE_INVALID_REQUEST, EXAMPLE_PROBLEM, EXAMPLE_REQUEST
-from cleanasia.engines.cobenefits import EvaluationError, evaluate, method_catalogue, request_schema
+from cleanasia.engines.cobenefits import EvaluationError, evaluate, method_catalogue, monte_carlo, request_schema
 from tests.api.helpers import problem
 from tests.engines.cobenefits.helpers import combustion, landfill, q, request
 
@@ -227,3 +227,80 @@ def test_the_openapi_document_describes_the_three_operations(client):
     assert components["CobenefitsQuantity"]["properties"]["unit"] == {"type": "string"}
     result = components["CobenefitsResult"]
     assert result["example"] == evaluate(EXAMPLE_REQUEST).to_dict()
+
+
+# --- uncertainty -------------------------------------------------------------------------------------------------
+
+
+def evaluate_url(**query) -> str:
+    return reverse("v1:cobenefits-evaluate") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def test_without_uncertainty_draws_there_is_no_uncertainty():
+    response = post(Client(), small_request())
+    assert response.status_code == 200
+    assert "uncertainty" not in response.json()
+    assert (
+        "uncertainty"
+        not in Client().post(evaluate_url(uncertainty_draws=0), small_request(), "application/json").json()
+    )
+
+
+def test_uncertainty_draws_add_the_median_and_95_percent_interval_reproducibly():
+    url = evaluate_url(uncertainty_draws=500, seed=7)
+    first = Client().post(url, small_request(), "application/json")
+    second = Client().post(url, small_request(), "application/json")
+    assert first.status_code == 200
+    assert (
+        first.json()["uncertainty"]
+        == second.json()["uncertainty"]
+        == monte_carlo(small_request(), draws=500, seed=7).to_dict()
+    )
+    body = first.json()
+    uncertainty = body["uncertainty"]
+    assert (uncertainty["draws"], uncertainty["seed"]) == (500, 7)
+    assert uncertainty["factors_varied"]
+    for name, sides in uncertainty["totals"].items():
+        for side, interval in sides.items():
+            assert interval["p2_5"] <= interval["median"] <= interval["p97_5"]
+            total = body["co2e"]["total"] if name == "co2e" else body["species"][name]["total"]
+            assert interval["central"] == pytest.approx(total[side])
+    other = Client().post(evaluate_url(uncertainty_draws=500, seed=8), small_request(), "application/json").json()
+    assert other["uncertainty"]["totals"] != uncertainty["totals"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "code"),
+    [
+        ({"uncertainty_draws": -1}, "uncertainty_draws", "out_of_range"),
+        ({"uncertainty_draws": 50_000}, "uncertainty_draws", "out_of_range"),
+        ({"uncertainty_draws": "x"}, "uncertainty_draws", "wrong_type"),
+        ({"uncertainty_draws": 10, "seed": "x"}, "seed", "wrong_type"),
+        ({"uncertainty_draws": 10, "seed": -1}, "seed", "out_of_range"),
+    ],
+)
+def test_a_bad_uncertainty_parameter_is_a_validation_problem_naming_it(query, field, code):
+    body = problem(Client().post(evaluate_url(**query), small_request(), "application/json"), 400)
+    assert body["type"] == PROBLEMS + "validation-error"
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [(field, code)]
+
+
+def test_the_monte_carlo_of_the_api_is_bounded_by_draws_times_activity_years():
+    """An anonymous caller cannot ask for 20,000 draws of a long request: gigabytes of arrays."""
+    long = request([combustion("other_bituminous_coal", 1000, "t"), landfill(100, {"food": 0.5})], end=2125)
+    body = problem(Client().post(evaluate_url(uncertainty_draws=20_000), long, "application/json"), 400)
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("uncertainty_draws", "too_large")]
+    fewer = Client().post(evaluate_url(uncertainty_draws=1_000), long, "application/json")
+    assert fewer.status_code == 200
+    assert fewer.json()["uncertainty"]["draws"] == 1_000
+
+
+def test_the_openapi_document_describes_the_uncertainty_parameters_and_field(client):
+    document = yaml.safe_load(client.get(reverse("v1:schema")).content)
+    operation = document["paths"]["/api/v1/cobenefits/evaluate/"]["post"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["uncertainty_draws"]["in"] == parameters["seed"]["in"] == "query"
+    assert parameters["uncertainty_draws"]["schema"]["type"] == "integer"
+    result = document["components"]["schemas"]["CobenefitsResult"]
+    assert "uncertainty" in result["properties"]
+    assert "uncertainty" not in result["required"]

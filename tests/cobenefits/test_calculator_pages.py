@@ -14,7 +14,7 @@ from django.urls import reverse
 from cleanasia.accounts.models import Role
 from cleanasia.cobenefits.sheet import format_number
 from cleanasia.cobenefits.views.examples import examples
-from cleanasia.engines.cobenefits import evaluate, method_catalogue
+from cleanasia.engines.cobenefits import evaluate, method_catalogue, monte_carlo
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,38 @@ def test_factor_overrides_are_listed_beside_the_defaults_they_replace(client):
     assert "48.5 TJ/Gg" in overrides
     assert "Supplier gas analysis 2025" in overrides
     assert "2006 IPCC Guidelines" in overrides  # the default's source
+
+
+# --- uncertainty -------------------------------------------------------------------------------------------------
+
+UNCERTAINTY_SECTION = re.compile(r'<section aria-labelledby="uncertainty-heading".*?</section>', re.S)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_the_result_shows_the_median_and_95_percent_interval_of_each_total(client):
+    request = _request_of(EXAMPLE_KEYS[0])
+    expected = monte_carlo(request, draws=2_000, seed=0)
+    response = client.post(reverse("cobenefits:calculator"), {"request": json.dumps(request)})
+    assert response.status_code == 200
+    section = UNCERTAINTY_SECTION.search(_text(response)).group(0)
+    for markup in ("<caption", 'scope="rowgroup"', 'scope="col"', "Seed 0, 2000 draws", "triangular distribution"):
+        assert markup in section, markup
+    for factor_id in expected.factors_varied:
+        assert factor_id in section
+    co2e = expected.totals["co2e"]["reduction"]
+    for value in (co2e.central, co2e.median, co2e.low, co2e.high):
+        assert format_number(value) in section
+    # Every row: central, median, 2.5 %, 97.5 %; the interval holds the median.
+    rows = re.findall(r'<td class="num">([^<]*)</td>' * 4, section)
+    assert len(rows) == 3 * len(expected.totals)
+    for _central, median, low, high in rows:
+        assert _number(low) <= _number(median) <= _number(high)
+
+
+def test_the_same_request_shows_the_same_interval(client):
+    body = {"request": json.dumps(_request_of(EXAMPLE_KEYS[0]))}
+    first, second = (_text(client.post(reverse("cobenefits:calculator"), body)) for _ in range(2))
+    assert UNCERTAINTY_SECTION.search(first).group(0) == UNCERTAINTY_SECTION.search(second).group(0)

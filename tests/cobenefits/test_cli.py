@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cleanasia.engines.cobenefits import evaluate, method_catalogue, request_schema
+from cleanasia.engines.cobenefits import evaluate, method_catalogue, monte_carlo, request_schema
 from tests.engines.cobenefits.helpers import combustion, landfill, q, request, wastewater
 
 SPECIES_SHOWN = ["CO2", "CO2 (biogenic, memo item)", "CH4", "N2O", "SO2", "NOx", "PM10", "PM2.5", "BOD", "COD"]
@@ -191,3 +191,38 @@ def test_schema_prints_the_request_schema():
 def test_a_subcommand_is_required():
     with pytest.raises(CommandError):
         run()
+
+
+# --- uncertainty -------------------------------------------------------------------------------------------------
+
+
+def test_uncertainty_draws_add_the_apis_uncertainty_object_reproducibly(request_file):
+    req = every_species_request()
+    path = request_file(req)
+    printed = json.loads(run("evaluate", path, "--uncertainty-draws", "300", "--seed", "4"))
+    assert printed["uncertainty"] == monte_carlo(req, draws=300, seed=4).to_dict()
+    assert json.loads(run("evaluate", path, "--uncertainty-draws", "300", "--seed", "4")) == printed
+    assert {k: v for k, v in printed.items() if k != "uncertainty"} == evaluate(req).to_dict()
+    assert "uncertainty" not in json.loads(run("evaluate", path))
+
+
+def test_the_table_shows_the_median_and_95_percent_interval_of_each_total(request_file):
+    req = request([combustion("other_bituminous_coal", 1000, "t")], [combustion("natural_gas", 20, "TJ")])
+    expected = monte_carlo(req, draws=200, seed=1).totals["co2e"]["reduction"]
+    table = run("evaluate", request_file(req), "--format", "table", "--uncertainty-draws", "200", "--seed", "1")
+    section = table.split("Uncertainty of the totals", 1)[1]
+    assert "seed 1, 200 draws" in section
+    assert "Median" in section
+    assert "95 % interval" in section
+    co2e_reduction = next(
+        line for line in section.splitlines() if line.startswith("CO2e (AR5)") and "Reduction" in line
+    )
+    assert f"{expected.median:,.3f}" in co2e_reduction
+    assert f"{expected.low:,.3f} – {expected.high:,.3f}" in co2e_reduction
+    assert expected.low <= expected.median <= expected.high
+
+
+@pytest.mark.parametrize("draws", ["-1", "50000"])
+def test_bad_uncertainty_draws_are_a_command_error_naming_the_option(request_file, draws):
+    with pytest.raises(CommandError, match="uncertainty_draws"):
+        run("evaluate", request_file(request([combustion("natural_gas", 5, "TJ")])), "--uncertainty-draws", draws)

@@ -5,10 +5,13 @@ evaluation's page, PDF, recompute and difference."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from cleanasia.accounts.models import Role
+from cleanasia.cobenefits import sheet
 from cleanasia.cobenefits.forms import count_name
 from cleanasia.cobenefits.models import CobenefitProject, Evaluation
 
@@ -417,3 +420,35 @@ def test_another_countrys_focal_point_cannot_evaluate_or_see_hidden(signed_in, w
     CountryFactory(code="TH")
     own = client.post(url("project-create"), project_data(code="th-new", country="TH"))
     assert own.status_code == 302
+
+
+# --- uncertainty of a stored evaluation -------------------------------------------------------------------------
+
+
+def test_the_evaluation_page_shows_the_interval_of_the_stored_request_with_the_current_files(signed_in, world):
+    from cleanasia.engines.cobenefits import monte_carlo
+
+    client, _user = signed_in(EXPERT)
+    evaluation = world["evaluation"]
+    expected = monte_carlo(evaluation.request, draws=2_000, seed=0).totals["co2e"]["reduction"]
+    html = client.get(url("evaluation-detail", evaluation.pk)).content.decode()
+    assert "Uncertainty of the totals" in html
+    assert "Seed 0, 2000 draws" in html
+    for value in (expected.median, expected.low, expected.high):
+        assert sheet.format_number(value) in html
+    assert expected.low <= expected.median <= expected.high
+    assert "The interval uses the current factor files" not in html
+    section = re.compile(r'<section aria-labelledby="uncertainty-heading".*?</section>', re.S)
+    again = client.get(url("evaluation-detail", evaluation.pk)).content.decode()
+    assert section.search(html).group(0) == section.search(again).group(0)  # same seed, same numbers
+    assert not Evaluation.objects.exclude(pk=evaluation.pk).filter(project=evaluation.project).exists()
+
+
+def test_an_evaluation_stored_with_other_factor_files_says_the_interval_uses_the_current_ones(signed_in, world):
+    from .test_projects_builders import newer_factors
+
+    older = make_evaluation(world["public"], factors=newer_factors())
+    client, _user = signed_in(EXPERT)
+    html = client.get(url("evaluation-detail", older.pk)).content.decode()
+    assert "Uncertainty of the totals" in html
+    assert "The interval uses the current factor files" in html

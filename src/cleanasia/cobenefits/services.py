@@ -19,10 +19,19 @@ from typing import Any
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from cleanasia.engines.cobenefits import EvaluationError, FieldError, evaluate, method_catalogue, request_schema
+from cleanasia.engines.cobenefits import (
+    EvaluationError,
+    FieldError,
+    evaluate,
+    method_catalogue,
+    monte_carlo,
+    request_schema,
+)
 
 __all__ = [
     "API_MAX_ACTIVITY_YEARS",
+    "MAX_SEED",
+    "MAX_UNCERTAINTY_DRAWS",
     "EvaluationError",
     "FieldError",
     "catalogue",
@@ -31,14 +40,23 @@ __all__ = [
     "evaluate_text",
     "format_evaluation_table",
     "format_methods_table",
+    "format_uncertainty_table",
     "parse_json",
     "problem_errors",
     "schema",
+    "uncertainty_document",
+    "uncertainty_options",
 ]
 
 # The API's bound on the work of one request: activities × years (a request of 10 activities over 1000 years,
 # or 100 over 100, is about a megabyte of result). The command line runs on one's own machine, unbounded.
 API_MAX_ACTIVITY_YEARS = 10_000
+# The Monte Carlo of the API and the command line: `uncertainty_draws` (0 = none) and its seed.
+MAX_UNCERTAINTY_DRAWS = 20_000
+# The API's bound on the Monte Carlo's work: draws × activities × years (20,000 draws of a 50 activity-year
+# request). Without it an anonymous caller could ask for 20,000 draws of 10,000 activity-years: gigabytes.
+API_MAX_DRAW_ACTIVITY_YEARS = 1_000_000
+MAX_SEED = 2**32 - 1
 
 SPECIES_LABELS = {
     "co2": "CO2",
@@ -109,6 +127,50 @@ def evaluate_document(document: Any, *, max_activity_years: int | None = None) -
                 ]
             )
     return evaluate(document).to_dict()
+
+
+def _bounded_integer(name: str, value: Any, maximum: int, errors: list[FieldError]) -> int:
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        errors.append(FieldError(name, "wrong_type", f"must be a whole number from 0 to {maximum}"))
+        return 0
+    number = int(text)
+    if not 0 <= number <= maximum:
+        errors.append(FieldError(name, "out_of_range", f"must be from 0 to {maximum}, not {number}"))
+    return number
+
+
+def uncertainty_options(draws: Any = 0, seed: Any = 0) -> tuple[int, int]:
+    """`uncertainty_draws` (0 = no Monte Carlo, at most MAX_UNCERTAINTY_DRAWS) and `seed` (0 to MAX_SEED) read
+    from text or numbers; EvaluationError names each bad one (path: the parameter's name)."""
+    errors: list[FieldError] = []
+    draws_value = _bounded_integer("uncertainty_draws", draws, MAX_UNCERTAINTY_DRAWS, errors)
+    seed_value = _bounded_integer("seed", seed, MAX_SEED, errors)
+    if errors:
+        raise EvaluationError(errors)
+    return draws_value, seed_value
+
+
+def uncertainty_document(
+    document: Any, *, draws: int, seed: int = 0, max_draw_activity_years: int | None = None
+) -> dict[str, Any]:
+    """The Monte Carlo of a request (already evaluated, so valid) over the factors' ranges as JSON:
+    `UncertaintyResult.to_dict()` (draws, seed, distribution, factors_varied, totals). `max_draw_activity_years`
+    bounds draws × activities × years (the API passes API_MAX_DRAW_ACTIVITY_YEARS)."""
+    if max_draw_activity_years is not None and isinstance(document, Mapping):
+        work = draws * _activity_years(document)
+        if work > max_draw_activity_years:
+            raise EvaluationError(
+                [
+                    FieldError(
+                        "uncertainty_draws",
+                        "too_large",
+                        f"{draws} draws × {_activity_years(document)} activity-years; at most "
+                        f"{max_draw_activity_years} in one request: ask for fewer draws",
+                    )
+                ]
+            )
+    return monte_carlo(document, draws=draws, seed=seed).to_dict()
 
 
 def evaluate_text(text: str | bytes, *, max_activity_years: int | None = None) -> dict[str, Any]:
@@ -233,6 +295,40 @@ def format_evaluation_table(result: Mapping[str, Any]) -> str:
     lines += ["", _("CO2e by year (t CO2e)")]
     by_year = [[str(year), *(_number(co2e[side][i]) for side in SIDES)] for i, year in enumerate(years)]
     lines += _table([_("Year"), *sides], by_year)
+    return "\n".join(lines)
+
+
+def format_uncertainty_table(uncertainty: Mapping[str, Any], *, gwp_set: str) -> str:
+    """The `uncertainty` object as text: median and 95 % interval of each total beside its central value."""
+    lines = [
+        _("Uncertainty of the totals"),
+        _(
+            "Monte Carlo over the factors' ranges (triangular distributions, user inputs fixed): seed %(seed)s, "
+            "%(draws)s draws."
+        )
+        % {"seed": uncertainty["seed"], "draws": uncertainty["draws"]},
+        f"{_('Factors drawn:')} {', '.join(uncertainty['factors_varied']) or '–'}",
+    ]
+    sides = {"baseline": _("Baseline scenario"), "project": _("Project scenario"), "reduction": _("Reduction")}
+    rows = []
+    for name, by_side in uncertainty["totals"].items():
+        label = _("CO2e (%(gwp)s)") % {"gwp": gwp_set} if name == "co2e" else species_label(name)
+        for side in SIDES:
+            i = by_side[side]
+            rows.append(
+                [
+                    label,
+                    sides[side],
+                    _number(i["central"]),
+                    _number(i["median"]),
+                    f"{_number(i['p2_5'])} – {_number(i['p97_5'])}",
+                    "t CO2e" if name == "co2e" else "t",
+                ]
+            )
+    # "%%": a literal percent sign in a python-format msgid (the same msgid as the page's, "95 %% interval").
+    interval = _("95 %% interval") % {}
+    header = [_("Gas or pollutant"), _("Scenario"), _("Central value"), _("Median"), interval, _("Unit")]
+    lines += _table(header, rows, numeric_from=2)
     return "\n".join(lines)
 
 

@@ -15,10 +15,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cleanasia.core.charts import Chart, bar_chart, line_chart
-from cleanasia.engines.cobenefits import Evaluation, ParameterValue, WorkingLine, method_catalogue
+from cleanasia.engines.cobenefits import (
+    Evaluation,
+    EvaluationError,
+    ParameterValue,
+    UncertaintyResult,
+    WorkingLine,
+    default_factors,
+    method_catalogue,
+    monte_carlo,
+)
 
 SIGNIFICANT = 6
 SIDES = ("baseline", "project")
+UNCERTAINTY_SIDES = ("baseline", "project", "reduction")
+# The pages' Monte Carlo: enough draws for stable 2.5th and 97.5th percentiles, fast (the engine does 10,000 in
+# about 0.04 s), and a fixed seed so that the same request always shows the same interval.
+PAGE_DRAWS = 2_000
+PAGE_SEED = 0
 SPECIES_LABELS = {
     "co2": "CO2",
     "ch4": "CH4",
@@ -293,4 +307,60 @@ def sheet_context(evaluation: Evaluation) -> dict[str, Any]:
         "by_year": by_year(evaluation),
         "sheet": calculation_sheet(evaluation),
         "has_check": has_check(evaluation),
+    }
+
+
+def uncertainty_rows(result: UncertaintyResult, *, gwp_set: str) -> list[dict[str, Any]]:
+    """One group per gas and pollutant, then CO2e: for baseline, project and reduction the central value (the
+    evaluation's total), the median and the 2.5th and 97.5th percentiles over the draws."""
+    rows = []
+    for name, sides in result.totals.items():
+        is_co2e = name == "co2e"
+        rows.append(
+            {
+                "species": name,
+                "label": _("CO2e (%(gwp)s)") % {"gwp": gwp_set} if is_co2e else species_label(name),
+                "unit": "t CO2e" if is_co2e else "t",
+                "is_co2e": is_co2e,
+                "sides": [
+                    {
+                        "side": side,
+                        "label": side_label(side),
+                        "central": format_number(sides[side].central),
+                        "median": format_number(sides[side].median),
+                        "low": format_number(sides[side].low),
+                        "high": format_number(sides[side].high),
+                    }
+                    for side in UNCERTAINTY_SIDES
+                    if side in sides
+                ],
+            }
+        )
+    return rows
+
+
+def uncertainty(
+    request: Any,
+    *,
+    gwp_set: str,
+    draws: int = PAGE_DRAWS,
+    seed: int = PAGE_SEED,
+    stored_versions: Mapping[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """The Monte Carlo of the request over the current factor library, ready for includes/uncertainty.html:
+    rows, seed, draws and the factors drawn. `stored_versions` (a stored evaluation's factor file versions) sets
+    `current_files` when they differ from the library's. None when the current library cannot evaluate the
+    request (a stored request the current files no longer accept); nothing is stored."""
+    factors = default_factors()
+    try:
+        result = monte_carlo(request, draws=draws, seed=seed, factors=factors)
+    except EvaluationError:
+        return None
+    return {
+        "rows": uncertainty_rows(result, gwp_set=gwp_set),
+        "draws": result.draws,
+        "seed": result.seed,
+        "distribution": result.distribution,
+        "factors": list(result.factors_varied),
+        "current_files": stored_versions is not None and dict(stored_versions) != dict(factors.versions),
     }

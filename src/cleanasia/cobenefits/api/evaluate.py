@@ -20,7 +20,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -131,6 +132,44 @@ _TOTALS = {
 _PER_YEAR = {side: _numbers(f"{side.capitalize()}, one value per year.") for side in SIDES}
 
 
+def uncertainty_schema() -> dict[str, Any]:
+    interval = {
+        "type": "object",
+        "properties": {
+            "central": {"type": "number", "description": "The evaluation's total (the factors' published values)."},
+            "median": {"type": "number"},
+            "p2_5": {"type": "number", "description": "2.5th percentile: the lower end of the 95 % interval."},
+            "p97_5": {"type": "number", "description": "97.5th percentile: the upper end of the 95 % interval."},
+        },
+        "required": ["central", "median", "p2_5", "p97_5"],
+    }
+    return {
+        "type": "object",
+        "description": (
+            "Only when `uncertainty_draws` > 0: a Monte Carlo over the factors' ranges. Each default factor with a "
+            "range is drawn from a triangular distribution (low, the published value, high), one draw shared by "
+            "every activity using it; user inputs and overrides without low/high are fixed, GWPs are not drawn. "
+            "Reproducible: the same request, draws and seed give the same numbers."
+        ),
+        "properties": {
+            "draws": {"type": "integer"},
+            "seed": {"type": "integer"},
+            "distribution": {"type": "string", "example": "triangular(low, mode=value, high)"},
+            "factors_varied": {"type": "array", "items": {"type": "string"}, "description": "The factors drawn."},
+            "totals": {
+                "type": "object",
+                "description": "Keyed by species and `co2e`, then by side (baseline, project, reduction); t or t CO2e.",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": dict.fromkeys(SIDES, interval),
+                    "required": list(SIDES),
+                },
+            },
+        },
+        "required": ["draws", "seed", "distribution", "factors_varied", "totals"],
+    }
+
+
 def result_schema() -> dict[str, Any]:
     gwp_sets = services.schema()["properties"]["gwp"]["enum"]
     parameter = {
@@ -201,6 +240,7 @@ def result_schema() -> dict[str, Any]:
             "factor_versions": {"type": "object", "additionalProperties": {"type": "string"}},
             "overrides": {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
             "lines": {"type": "array", "items": line},
+            "uncertainty": uncertainty_schema(),
         },
         "required": ["years", "gwp", "fod_convention", "unit", "species", "co2e", "factor_versions", "lines"],
         # Computed when the schema is generated, so it is the engine's own answer to the request example.
@@ -301,12 +341,38 @@ class CobenefitsEvaluateView(APIView):
             f"{services.API_MAX_ACTIVITY_YEARS} activity-years (activities × years) per request."
         ),
         request=EvaluationRequestBody,
+        parameters=[
+            OpenApiParameter(
+                "uncertainty_draws",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                required=False,
+                default=0,
+                description=(
+                    "Monte Carlo draws over the factors' ranges: 0 (the default) for none, at most "
+                    f"{services.MAX_UNCERTAINTY_DRAWS}. When > 0 the result has `uncertainty`: the median and 95 % "
+                    "interval of each total beside its central value. Out of range or not a whole number: 400."
+                ),
+            ),
+            OpenApiParameter(
+                "seed",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                required=False,
+                default=0,
+                description=(
+                    f"Seed of the Monte Carlo (0 to {services.MAX_SEED}, default 0): the same request, draws and "
+                    "seed give the same numbers. Ignored without `uncertainty_draws`."
+                ),
+            ),
+        ],
         responses={
             200: OpenApiResponse(EvaluationResultBody, description="The result."),
             (400, PROBLEM_MEDIA_TYPE): OpenApiResponse(
                 ValidationProblemBody,
                 description=(
-                    "The request is not valid: every problem is listed under `errors` with the path of its field. "
+                    "The request is not valid: every problem is listed under `errors` with the path of its field "
+                    "(a bad `uncertainty_draws` or `seed` is named by the parameter's name). "
                     "A body that is not JSON is a `malformed-request` problem (without `errors`)."
                 ),
                 examples=[
@@ -347,7 +413,14 @@ class CobenefitsEvaluateView(APIView):
             return ProblemResponse(body, status=413)
         document = request.data  # not JSON: ParseError, the 400 malformed-request problem
         try:
+            draws, seed = services.uncertainty_options(
+                request.query_params.get("uncertainty_draws", "0"), request.query_params.get("seed", "0")
+            )
             result = services.evaluate_document(document, max_activity_years=services.API_MAX_ACTIVITY_YEARS)
+            if draws:
+                result["uncertainty"] = services.uncertainty_document(
+                    document, draws=draws, seed=seed, max_draw_activity_years=services.API_MAX_DRAW_ACTIVITY_YEARS
+                )
         except services.EvaluationError as exc:
             body = problem_body(
                 status=400,

@@ -172,6 +172,7 @@ class CalculatorView(View):
         context = {
             **sheet.sheet_context(evaluation),
             "charts": sheet.charts(evaluation),
+            "uncertainty": sheet.uncertainty(data, gwp_set=evaluation.gwp_set),
             "label": data.get("label", "") if isinstance(data, dict) else "",
             "request_json": json.dumps(data, ensure_ascii=False),
         }
@@ -188,6 +189,7 @@ class SheetPdfView(View):
         language = get_language() or "ja"
         context = {
             **sheet.sheet_context(evaluation),
+            "uncertainty": sheet.uncertainty(data, gwp_set=evaluation.gwp_set),
             "label": data.get("label", "") if isinstance(data, dict) else "",
             "language": language,
         }

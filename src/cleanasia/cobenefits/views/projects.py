@@ -391,6 +391,14 @@ class EvaluationJsonView(LoginRequiredMixin, View):
 # --- stored evaluations --------------------------------------------------------------------------
 
 
+def stored_uncertainty(evaluation: Evaluation, engine: EngineEvaluation) -> dict[str, Any]:
+    """The Monte Carlo of a stored request with the current factor library, computed for the page (never
+    stored): `uncertainty` for includes/uncertainty.html, `uncertainty_unavailable` when the current files
+    refuse the request."""
+    found = sheet.uncertainty(evaluation.request, gwp_set=engine.gwp_set, stored_versions=evaluation.factor_versions)
+    return {"uncertainty": found, "uncertainty_unavailable": found is None}
+
+
 class EvaluationDetailView(LoginRequiredMixin, TemplateView):
     """A stored evaluation: settings, totals, charts, CO2e by year and the calculation sheet."""
 
@@ -407,6 +415,7 @@ class EvaluationDetailView(LoginRequiredMixin, TemplateView):
         )
         context.update(
             sheet.sheet_context(engine),
+            **stored_uncertainty(evaluation, engine),
             charts=sheet.charts(engine),
             evaluation=evaluation,
             project=evaluation.project,
@@ -425,8 +434,10 @@ class EvaluationPdfView(LoginRequiredMixin, View):
         evaluation = _evaluation(request, pk)
         language = get_language() or "ja"
         label = f"{evaluation.project} — " + gettext("Evaluation %(number)s") % {"number": evaluation.number}
+        engine = engine_evaluation(evaluation.result)
         context = {
-            **sheet.sheet_context(engine_evaluation(evaluation.result)),
+            **sheet.sheet_context(engine),
+            **stored_uncertainty(evaluation, engine),
             "label": label,
             "language": language,
             "stored_as": label,

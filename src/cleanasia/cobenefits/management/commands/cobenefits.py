@@ -1,11 +1,14 @@
 """`cleanasia cobenefits`: the co-benefits calculation on the command line (stateless, nothing is stored).
 
-    cleanasia cobenefits evaluate FILE.json [--format json|table]   (FILE "-" reads standard input)
+    cleanasia cobenefits evaluate FILE.json [--format json|table] [--uncertainty-draws N --seed S]
+                                                                    (FILE "-" reads standard input)
     cleanasia cobenefits methods [--format json|table]
     cleanasia cobenefits schema
 
 `evaluate` prints the same result document as `POST /api/v1/cobenefits/evaluate/`; an invalid request exits
-non-zero listing every problem as `path: message`. The work is done in cobenefits.services and the engine.
+non-zero listing every problem as `path: message`. `--uncertainty-draws N` (N > 0) adds the Monte Carlo over the
+factors' ranges: the API's `uncertainty` object, or a table of the median and 95 % interval of each total. The
+work is done in cobenefits.services and the engine.
 """
 
 from __future__ import annotations
@@ -46,6 +49,19 @@ class Command(BaseCommand):
         )
         evaluate.add_argument("file", metavar="FILE", help="The request as a JSON file; - reads standard input.")
         self._output_options(evaluate, "json: the API's result document; table: totals per gas and pollutant.")
+        evaluate.add_argument(
+            "--uncertainty-draws",
+            type=int,
+            default=0,
+            metavar="N",
+            help=(
+                f"Monte Carlo draws over the factors' ranges (0: none, the default; at most "
+                f"{services.MAX_UNCERTAINTY_DRAWS}): adds the median and 95 %% interval of each total."
+            ),
+        )
+        evaluate.add_argument(
+            "--seed", type=int, default=0, metavar="S", help="Seed of the Monte Carlo (default 0): reproducible."
+        )
 
         methods = subcommands.add_parser(
             "methods",
@@ -77,10 +93,19 @@ class Command(BaseCommand):
         else:
             handler(**options)
 
-    def handle_evaluate(self, *, file: str, format: str = "json", **options: Any) -> None:
+    def handle_evaluate(
+        self, *, file: str, format: str = "json", uncertainty_draws: int = 0, seed: int = 0, **options: Any
+    ) -> None:
+        try:
+            draws, seed = services.uncertainty_options(uncertainty_draws, seed)
+        except services.EvaluationError as exc:
+            raise CommandError("\n".join(services.error_lines(exc.errors))) from None
         text = self._read(file)
         try:
-            result = services.evaluate_text(text)
+            document = services.parse_json(text)
+            result = services.evaluate_document(document)
+            if draws:
+                result["uncertainty"] = services.uncertainty_document(document, draws=draws, seed=seed)
         except services.EvaluationError as exc:
             name = _("standard input") if file == "-" else file
             heading = _("%(file)s is not a valid evaluation request:") % {"file": name}
@@ -89,6 +114,10 @@ class Command(BaseCommand):
             ) from None
         if format == "table":
             self.stdout.write(services.format_evaluation_table(result))
+            if "uncertainty" in result:
+                self.stdout.write(
+                    "\n" + services.format_uncertainty_table(result["uncertainty"], gwp_set=result["gwp"]["set"])
+                )
         else:
             self.stdout.write(_dumps(result))
 
