@@ -25,6 +25,19 @@ class RejectUnknownFieldsMixin:
         return attrs
 
 
+class VersionedEditSerializer(serializers.Serializer):
+    """An edit body (a base to put first): it sends only what changes, and the version it starts from."""
+
+    version = serializers.IntegerField(min_value=1, help_text=_("The version the edit starts from."))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+                field.default = serializers.empty
+
+
 def visible_or_400(queryset: QuerySet, user: Any, field: str, value: Any, lookup: str = "pk") -> Any:
     """A record named in a body (its key, or the record a serializer field already fetched), if the user may
     see it; else a 400 naming the field (as if it did not exist)."""

@@ -13,6 +13,7 @@ path as the request spells it: `baseline.activities[0].sulphur_content`) beside 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -272,13 +273,11 @@ def validation_problem_schema() -> dict[str, Any]:
 
 
 class _FixedSchema(serializers.Serializer):
-    """Documentation only: a body the OpenAPI document describes by a fixed schema (a component)."""
+    """Documentation only: a body the OpenAPI document describes by a fixed schema (a component): each
+    subclass names its `component` and gives `openapi`, the function that builds the schema."""
 
-    component = ""
-
-    @staticmethod
-    def openapi() -> dict[str, Any]:
-        raise NotImplementedError
+    component: str
+    openapi: Callable[[], dict[str, Any]]
 
 
 class EvaluationRequestBody(_FixedSchema):

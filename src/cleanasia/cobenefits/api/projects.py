@@ -25,7 +25,13 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
-from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, pop_version, visible_or_400
+from cleanasia.api.serializers import (
+    VERSION_HELP,
+    RejectUnknownFieldsMixin,
+    VersionedEditSerializer,
+    pop_version,
+    visible_or_400,
+)
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import ADD, VIEW, get_visible_or_404, visible
 from cleanasia.directory.models import Country
@@ -144,15 +150,8 @@ class CobenefitProjectCreateSerializer(_ProjectBody):
     pass
 
 
-class CobenefitProjectUpdateSerializer(_ProjectBody):
-    version = serializers.IntegerField(min_value=1, help_text=_("The version the edit starts from."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "version":
-                field.required = False
-                field.default = serializers.empty
+class CobenefitProjectUpdateSerializer(VersionedEditSerializer, _ProjectBody):
+    """Only what changes, and the version the edit starts from."""
 
 
 class EvaluationCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cleanasia.api.schema import problem_responses
-from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin
+from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, VersionedEditSerializer
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import CHANGE, VIEW
 from cleanasia.directory.models import Country, Organisation
@@ -158,20 +158,8 @@ class PackageCreateSerializer(_PackageBody):
     pass
 
 
-def _all_optional(serializer: serializers.Serializer) -> None:
-    """An edit sends only what changes (and the version it starts from)."""
-    for name, field in serializer.fields.items():
-        if name != "version":
-            field.required = False
-            field.default = serializers.empty
-
-
-class PackageUpdateSerializer(_PackageBody):
-    version = serializers.IntegerField(min_value=1, help_text=_("The version the edit starts from."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _all_optional(self)
+class PackageUpdateSerializer(VersionedEditSerializer, _PackageBody):
+    """Only what changes, and the version the edit starts from."""
 
 
 class CaseCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -202,12 +190,8 @@ class NeedCreateSerializer(_NeedBody):
     )
 
 
-class NeedUpdateSerializer(_NeedBody):
-    version = serializers.IntegerField(min_value=1, help_text=_("The version the edit starts from."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _all_optional(self)
+class NeedUpdateSerializer(VersionedEditSerializer, _NeedBody):
+    """Only what changes, and the version the edit starts from."""
 
 
 class NeedStatusSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

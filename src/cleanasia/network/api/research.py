@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
-from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, visible_or_400
+from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, VersionedEditSerializer, visible_or_400
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import CHANGE, visible
 from cleanasia.directory.models import Country, Organisation
@@ -146,15 +146,8 @@ class ProjectCreateSerializer(_ProjectBody):
     pass
 
 
-class ProjectUpdateSerializer(_ProjectBody):
-    version = serializers.IntegerField(min_value=1, help_text=_("The version the edit starts from."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "version":
-                field.required = False
-                field.default = serializers.empty
+class ProjectUpdateSerializer(VersionedEditSerializer, _ProjectBody):
+    """Only what changes, and the version the edit starts from."""
 
 
 class StatusSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
