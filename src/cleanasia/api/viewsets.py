@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.response import Response
 
 from cleanasia.core.permissions import visible
 
@@ -25,3 +26,21 @@ class PlatformReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def optimise(self, queryset: QuerySet) -> QuerySet:
         return queryset
+
+
+class PolicyViewSet(viewsets.GenericViewSet):
+    """A base for endpoints that add their own actions (create, edit, status…) to the policy's visible rows;
+    `respond` answers a write with the record as re-read through `optimise`."""
+
+    permission_classes = [PolicyPermission]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet:
+        return self.optimise(visible(super().get_queryset(), self.request.user))
+
+    def optimise(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def respond(self, instance, status: int = 200) -> Response:
+        fresh = self.optimise(type(instance)._default_manager.filter(pk=instance.pk)).get()
+        return Response(self.get_serializer(fresh).data, status=status)

@@ -22,22 +22,13 @@ from cleanasia.core.permissions import (
     DELETE,
     VIEW,
     PermissionPolicy,
+    focal_countries,
     is_secretariat,
     register_policy,
     visibility_filter,
 )
 
 from .models import CobenefitProject, Evaluation
-
-
-def signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def focal_countries(user: Any) -> set[str]:
-    """ISO codes of the countries the user is a focal point for (empty when signed out)."""
-    return set(getattr(user, "focal_point_countries", set()) or set()) if signed_in(user) else set()
-
 
 # Action codes written by project_services.py.
 PROJECT_CREATED = "cobenefits.project.created"

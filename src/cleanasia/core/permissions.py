@@ -22,6 +22,15 @@ from .models.visibility import Visibility, VisibilityControlled
 VIEW, ADD, CHANGE, DELETE, RESTORE, VIEW_HISTORY = "view", "add", "change", "delete", "restore", "view_history"
 
 
+def signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def focal_countries(user: Any) -> set[str]:
+    """ISO codes of the countries the user is a focal point for (empty when signed out)."""
+    return set(getattr(user, "focal_point_countries", set()) or set()) if signed_in(user) else set()
+
+
 def is_secretariat(user: Any) -> bool:
     """Secretariat staff and administrators: see everything, manage reference data."""
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_secretariat", False))

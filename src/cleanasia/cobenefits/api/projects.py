@@ -18,12 +18,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
 from cleanasia.api.serializers import (
     VERSION_HELP,
@@ -32,8 +31,9 @@ from cleanasia.api.serializers import (
     pop_version,
     visible_or_400,
 )
+from cleanasia.api.viewsets import PolicyViewSet
 from cleanasia.core.models import Visibility
-from cleanasia.core.permissions import ADD, VIEW, get_visible_or_404, visible
+from cleanasia.core.permissions import ADD, VIEW, get_visible_or_404
 from cleanasia.directory.models import Country
 from cleanasia.measures.models import Measure
 from cleanasia.network.models import KnowHowPackage, WorkingGroup
@@ -193,17 +193,6 @@ class EvaluationFilterSet(django_filters.FilterSet):
 # --- endpoints ---------------------------------------------------------------------------------------------------
 
 
-class _PolicyViewSet(viewsets.GenericViewSet):
-    permission_classes = [PolicyPermission]
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self) -> QuerySet:
-        return self.optimise(visible(super().get_queryset(), self.request.user))
-
-    def optimise(self, queryset: QuerySet) -> QuerySet:
-        return queryset
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List co-benefit projects",
@@ -212,7 +201,7 @@ class _PolicyViewSet(viewsets.GenericViewSet):
     ),
     retrieve=extend_schema(summary="One co-benefit project"),
 )
-class CobenefitProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyViewSet):
+class CobenefitProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
     """Projects: country, sector, know-how package, measures advanced, working group, status, visibility."""
 
     queryset = CobenefitProject.objects.all()
@@ -357,7 +346,7 @@ DIFFERENCE_SCHEMA: dict[str, Any] = {
     ),
     retrieve=extend_schema(summary="One stored evaluation, with its request and whole result"),
 )
-class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyViewSet):
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
     """Stored evaluations: the full request, the factor versions, the overrides, the result and its totals."""
 
     queryset = Evaluation.objects.all()

@@ -15,14 +15,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
 from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, visible_or_400
+from cleanasia.api.viewsets import PolicyViewSet
 from cleanasia.core.models import Visibility
 from cleanasia.core.permissions import ADD, CHANGE, visible
 from cleanasia.directory.models import Country, Organisation
@@ -298,21 +298,6 @@ class ElementUpdateFilterSet(django_filters.FilterSet):
 # --- endpoints ---------------------------------------------------------------------------------------------------
 
 
-class _PolicyViewSet(viewsets.GenericViewSet):
-    permission_classes = [PolicyPermission]
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self) -> QuerySet:
-        return self.optimise(visible(super().get_queryset(), self.request.user))
-
-    def optimise(self, queryset: QuerySet) -> QuerySet:
-        return queryset
-
-    def respond(self, instance, status: int = 200) -> Response:
-        fresh = self.optimise(type(instance)._default_manager.filter(pk=instance.pk)).get()
-        return Response(self.get_serializer(fresh).data, status=status)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List outcomes",
@@ -321,7 +306,7 @@ class _PolicyViewSet(viewsets.GenericViewSet):
     ),
     retrieve=extend_schema(summary="One outcome"),
 )
-class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyViewSet):
+class OutcomeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
     """Outcomes with codes `<series>/<ordinal>/<PREFIX>[.<number>]`; adopted text is immutable."""
 
     queryset = Outcome.objects.all()
@@ -414,7 +399,7 @@ ELEMENTS_DESCRIPTION = (
     list=extend_schema(summary="List elements of outcomes", description=ELEMENTS_DESCRIPTION),
     retrieve=extend_schema(summary="One element"),
 )
-class ElementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyViewSet):
+class ElementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
     """Elements of outcomes: what they ask of whom, due dates, status, links to measures."""
 
     queryset = Element.objects.all()
@@ -527,7 +512,7 @@ class ActionItemViewSet(ElementViewSet):
     ),
     retrieve=extend_schema(summary="One update"),
 )
-class ElementUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PolicyViewSet):
+class ElementUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyViewSet):
     """Updates given before meetings: each sets the item's status and may re-date it."""
 
     queryset = ElementUpdate.objects.all()

@@ -25,7 +25,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cleanasia.core.audit import register_action
 from cleanasia.core.models import Visibility
-from cleanasia.core.permissions import VIEW, PermissionPolicy, is_secretariat, register_policy, visible
+from cleanasia.core.permissions import (
+    VIEW,
+    PermissionPolicy,
+    focal_countries,
+    is_secretariat,
+    register_policy,
+    signed_in,
+    visible,
+)
 
 from ..models import Delegation, DelegationState, Invitation, Meeting, NoticeSent, Participant, ReminderRule
 
@@ -53,14 +61,6 @@ register_action(DELEGATION_RETURNED, _("Delegation returned for changes"))
 register_action(PARTICIPANT_ADDED, _("Participant added"))
 register_action(PARTICIPANT_CHANGED, _("Participant changed"))
 register_action(PARTICIPANT_REMOVED, _("Participant removed"))
-
-
-def signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def focal_countries(user: Any) -> set[str]:
-    return set(getattr(user, "focal_point_countries", set())) if signed_in(user) else set()
 
 
 def public_listing_q(prefix: str = "") -> Q:

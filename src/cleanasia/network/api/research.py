@@ -12,16 +12,16 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanasia.api.permissions import PolicyPermission
 from cleanasia.api.schema import problem_responses
 from cleanasia.api.serializers import VERSION_HELP, RejectUnknownFieldsMixin, VersionedEditSerializer, visible_or_400
+from cleanasia.api.viewsets import PolicyViewSet
 from cleanasia.core.models import Visibility
-from cleanasia.core.permissions import CHANGE, visible
+from cleanasia.core.permissions import CHANGE
 from cleanasia.directory.models import Country, Organisation
 
 from ..models import (
@@ -94,7 +94,7 @@ class ResearchOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "project", "project_code", "kind", "title", "doi", "doi_url", "url", "published_on", "version"]
 
     def get_doi_url(self, output: ResearchOutput) -> str | None:
-        return f"https://doi.org/{output.doi}" if output.doi else None
+        return output.doi_url or None
 
 
 class ResearchMilestoneSerializer(serializers.ModelSerializer):
@@ -229,21 +229,6 @@ class MilestoneFilterSet(UnderProjectFilterSet):
 
 
 # --- endpoints -----------------------------------------------------------------------------------------------------
-
-
-class PolicyViewSet(viewsets.GenericViewSet):
-    permission_classes = [PolicyPermission]
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self) -> QuerySet:
-        return self.optimise(visible(super().get_queryset(), self.request.user))
-
-    def optimise(self, queryset: QuerySet) -> QuerySet:
-        return queryset
-
-    def respond(self, instance, status: int = 200) -> Response:
-        fresh = self.optimise(type(instance)._default_manager.filter(pk=instance.pk)).get()
-        return Response(self.get_serializer(fresh).data, status=status)
 
 
 @extend_schema_view(

@@ -9,16 +9,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cleanasia.core.permissions import focal_countries, signed_in
+
 from ..models import WorkingGroup, WorkingGroupMember
 
-
-def signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def focal_countries(user: Any) -> set[str]:
-    """ISO codes of the countries the user is a focal point for (empty when signed out)."""
-    return set(getattr(user, "focal_point_countries", set()) or set()) if signed_in(user) else set()
+__all__ = ["current_group_ids", "focal_countries", "signed_in", "term_covers"]
 
 
 def term_covers(day: dt.date, prefix: str = "") -> Q:
