@@ -5,6 +5,8 @@ Contact details stay on the Person and are never public. Focal points nominate
 experts of their country; the secretariat accepts or declines.
 """
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -61,6 +63,12 @@ class ExpertProfile(DomainModel, VisibilityControlled):
         return str(self.person)
 
 
+def doi_address(doi: str) -> str:
+    """The address a DOI resolves at (doi.org), or "" without one: an outbound link that needs the internet,
+    shown as a link the reader may follow; the page itself loads nothing from outside."""
+    return f"https://doi.org/{quote(doi, safe='/')}" if doi else ""
+
+
 class Publication(DomainModel):
     expert = models.ForeignKey(
         ExpertProfile, on_delete=models.CASCADE, related_name="publications", verbose_name=_("expert")
@@ -80,3 +88,7 @@ class Publication(DomainModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def doi_url(self) -> str:
+        return doi_address(self.doi)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from cleanasia.core.history import historied
 from cleanasia.core.models import DomainModel, VisibilityControlled
 
+from .experts import doi_address
+
 
 class ProjectStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
@@ -86,6 +88,10 @@ class ResearchOutput(DomainModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def doi_url(self) -> str:
+        return doi_address(self.doi)
 
 
 class ResearchMilestone(DomainModel):

@@ -277,7 +277,7 @@ def expert_detail_row(expert: ExpertProfile, *, user: Any, language: str | None 
             "title": p.title,
             "year": p.year,
             "doi": p.doi,
-            "doi_url": f"https://doi.org/{p.doi}" if p.doi else "",
+            "doi_url": p.doi_url,
             "url": p.url,
             "citation": p.citation,
             "version": p.version,
